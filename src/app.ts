@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type pg from 'pg'
+import type { Config } from './config/index.js'
+import { createPool } from './db/pool.js'
+import { registerErrorHandlers } from './errors/handler.js'
+import { formatValidationError } from './errors/validation.js'
+import { loggerOptions, RequestLogController } from './logger.js'
+import authorsRoutes from './routes/authors/index.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Connection pool shared by all routes; closed when the app closes. */
+    db: pg.Pool
+  }
+}
+
+/** An incoming X-Request-Id is reused only when it looks like an id. */
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/
+
+function requestId (request: IncomingMessage): string {
+  const header = request.headers['x-request-id']
+  return typeof header === 'string' && REQUEST_ID_PATTERN.test(header) ? header : randomUUID()
+}
+
+/**
+ * Builds the application: logger, validation, error handling, database pool
+ * and routes. It does not listen. `config.DATABASE_URL` must be set.
+ */
+export async function buildApp (config: Config): Promise<FastifyInstance> {
+  if (config.DATABASE_URL === undefined) {
+    throw new Error('buildApp needs config.DATABASE_URL')
+  }
+
+  const app = Fastify({
+    logger: loggerOptions(config),
+    bodyLimit: config.BODY_LIMIT,
+    logController: new RequestLogController(),
+    genReqId: requestId,
+    schemaErrorFormatter: formatValidationError,
+    ajv: {
+      // Request bodies keep their JSON types: no coercion, no silent removal
+      // of unknown fields. Path and query values are matched as strings.
+      customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false }
+    }
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  const pool = createPool({
+    connectionString: config.DATABASE_URL,
+    max: config.DATABASE_POOL_MAX,
+    connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    logger: app.log
+  })
+  app.decorate('db', pool)
+  app.addHook('onClose', async () => {
+    await pool.end()
+  })
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+
+  registerErrorHandlers(app)
+  await app.register(authorsRoutes, { prefix: '/authors' })
+  return app
+}

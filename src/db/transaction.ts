@@ -1,0 +1,27 @@
+import type pg from 'pg'
+
+/**
+ * Runs `work` inside a transaction on one pooled connection. Commits when
+ * `work` resolves and rolls back when it throws, then rethrows. A connection
+ * whose rollback fails is discarded instead of returned to the pool.
+ */
+export async function withTransaction<T> (
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>
+): Promise<T> {
+  const client = await pool.connect()
+  let broken: Error | undefined
+  try {
+    await client.query('BEGIN')
+    const result = await work(client)
+    await client.query('COMMIT')
+    return result
+  } catch (error) {
+    await client.query('ROLLBACK').catch((rollbackError: Error) => {
+      broken = rollbackError
+    })
+    throw error
+  } finally {
+    client.release(broken)
+  }
+}

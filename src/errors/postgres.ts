@@ -1,0 +1,74 @@
+import pg from 'pg'
+import { HttpProblem } from './problem.js'
+
+/** Seconds a client should wait before retrying after a 503. */
+const RETRY_AFTER_SECONDS = '1'
+
+/** API field named by each constraint, so errors never expose constraint names. */
+const CONSTRAINT_FIELDS: Record<string, string> = {
+  authors_name_not_empty: 'name'
+}
+
+// Node's and pg's errors for a connection that cannot be made or was lost.
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH'
+])
+const CONNECTION_ERROR_MESSAGES = [
+  'timeout exceeded when trying to connect',
+  'Connection terminated',
+  'Client has encountered a connection error',
+  'Cannot use a pool after calling end on the pool'
+]
+
+function isConnectionError (error: Error): boolean {
+  const code = (error as { code?: unknown }).code
+  if (typeof code === 'string' && CONNECTION_ERROR_CODES.has(code)) {
+    return true
+  }
+  return CONNECTION_ERROR_MESSAGES.some((text) => error.message.startsWith(text))
+}
+
+function unavailable (detail: string): HttpProblem {
+  return new HttpProblem(503, detail, { 'retry-after': RETRY_AFTER_SECONDS })
+}
+
+function fieldOf (error: pg.DatabaseError): string {
+  const field = error.constraint === undefined ? undefined : CONSTRAINT_FIELDS[error.constraint]
+  return field ?? error.column ?? 'a field'
+}
+
+/**
+ * Maps an error from the database or the driver to the HTTP problem it
+ * stands for, by SQLSTATE class. Returns undefined for errors that are not
+ * about the database and for those that are a server fault (answered 500).
+ */
+export function problemFromDatabaseError (error: Error): HttpProblem | undefined {
+  if (!(error instanceof pg.DatabaseError) || error.code === undefined) {
+    return isConnectionError(error) ? unavailable('The database is unavailable; retry later.') : undefined
+  }
+
+  const { code } = error
+  const sqlClass = code.slice(0, 2)
+  if (code === '23505') {
+    return new HttpProblem(409, `The value of ${fieldOf(error)} is already taken.`)
+  }
+  if (code === '23503') {
+    return new HttpProblem(409, `The request conflicts with rows that refer to ${fieldOf(error)}.`)
+  }
+  if (code === '23502' || code === '23514') {
+    return new HttpProblem(400, `The value of ${fieldOf(error)} is not allowed.`)
+  }
+  if (sqlClass === '22') {
+    return new HttpProblem(400, 'A value in the request is invalid for its field.')
+  }
+  if (code === '40001' || code === '40P01') {
+    return unavailable('The request conflicted with a concurrent change; retry it.')
+  }
+  if (code === '57014') {
+    return unavailable('The database did not answer in time; retry later.')
+  }
+  if (sqlClass === '08' || sqlClass === '53' || code === '57P01' || code === '57P02' || code === '57P03') {
+    return unavailable('The database is unavailable; retry later.')
+  }
+  return undefined
+}

@@ -1,0 +1,39 @@
+import { Type, type Static } from 'typebox'
+import { CURSOR_PATTERN, LIMIT_PATTERN, NO_NUL_PATTERN } from './common.js'
+
+// Lengths count Unicode code points, as Ajv does by default and as
+// Postgres counts characters in a UTF-8 database.
+const Name = Type.String({ minLength: 1, maxLength: 32, pattern: NO_NUL_PATTERN })
+const Bio = Type.String({ minLength: 1, pattern: NO_NUL_PATTERN })
+
+export const Author = Type.Object({
+  id: Type.Integer({ minimum: 1 }),
+  name: Type.String(),
+  bio: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' })
+})
+export type Author = Static<typeof Author>
+
+export const AuthorInput = Type.Object(
+  { name: Name, bio: Bio },
+  { additionalProperties: false }
+)
+
+export const AuthorPatch = Type.Object(
+  { name: Type.Optional(Name), bio: Type.Optional(Bio) },
+  { additionalProperties: false }
+)
+
+export const AuthorListQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.String({ pattern: LIMIT_PATTERN })),
+    cursor: Type.Optional(Type.String({ pattern: CURSOR_PATTERN }))
+  },
+  { additionalProperties: false }
+)
+
+export const AuthorPage = Type.Object({
+  items: Type.Array(Author),
+  nextCursor: Type.Union([Type.String(), Type.Null()])
+})

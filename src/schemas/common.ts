@@ -1,0 +1,38 @@
+import { Type } from 'typebox'
+
+/** Postgres text cannot hold U+0000, so no text field accepts it. */
+export const NO_NUL_PATTERN = '^[^\\u0000]*$'
+
+/** A canonical positive decimal integer of at most 19 digits: no sign, no leading zero. */
+export const ID_PATTERN = '^[1-9][0-9]{0,18}$'
+
+/** 1 to 100, in canonical decimal form. */
+export const LIMIT_PATTERN = '^(?:[1-9][0-9]?|100)$'
+
+/** Unpadded base64url. */
+export const CURSOR_PATTERN = '^[A-Za-z0-9_-]{1,512}$'
+
+/** Validation messages for the patterns above, keyed by pattern. */
+export const PATTERN_MESSAGES: Record<string, string> = {
+  [NO_NUL_PATTERN]: 'must not contain the NUL character (U+0000)',
+  [ID_PATTERN]: 'must be a positive decimal integer',
+  [LIMIT_PATTERN]: 'must be an integer from 1 to 100',
+  [CURSOR_PATTERN]: 'must be a cursor returned by a previous page'
+}
+
+/** Largest value of a Postgres bigint: an id above it is malformed. */
+export const INT8_MAX = 9223372036854775807n
+
+export const IdParams = Type.Object(
+  { id: Type.String({ pattern: ID_PATTERN }) },
+  { additionalProperties: false }
+)
+
+/** Body of every error response (RFC 9457, application/problem+json). */
+export const Problem = Type.Object({
+  type: Type.String(),
+  title: Type.String(),
+  status: Type.Integer(),
+  detail: Type.String(),
+  instance: Type.Optional(Type.String())
+})
