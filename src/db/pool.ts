@@ -46,8 +46,9 @@ export function createPool (options: PoolOptions): pg.Pool {
     application_name: 'authors-service',
     types: typeParsers
   })
-  pool.on('error', (error) => {
-    options.logger.error({ err: error }, 'idle database connection failed')
+  pool.on('error', (error: Error & { code?: string }) => {
+    // pg attaches the client to the error; log only the cause.
+    options.logger.error({ sqlState: error.code, error: error.message }, 'idle database connection failed')
   })
   return pool
 }
