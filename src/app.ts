@@ -25,6 +25,27 @@ function requestId (request: IncomingMessage): string {
   return typeof header === 'string' && REQUEST_ID_PATTERN.test(header) ? header : randomUUID()
 }
 
+/** Methods whose requests carry a body; others ignore an empty JSON body. */
+const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH'])
+
+/**
+ * Replaces the JSON parser with one that treats an empty body on a bodyless
+ * method (DELETE sent with `content-type: application/json`) as no body.
+ * Everything else goes to Fastify's parser, which rejects `__proto__` and
+ * `constructor` keys.
+ */
+function registerJsonParser (app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error')
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '' && !METHODS_WITH_BODY.has(request.method)) {
+      done(null, undefined)
+      return
+    }
+    parseJson(request, body.toString(), done)
+  })
+}
+
 /**
  * Builds the application: logger, validation, error handling, database pool
  * and routes. It does not listen. `config.DATABASE_URL` must be set.
@@ -63,6 +84,7 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id)
   })
 
+  registerJsonParser(app)
   registerErrorHandlers(app)
   await app.register(authorsRoutes, { prefix: '/authors' })
   return app
