@@ -6,7 +6,8 @@ import { describeDatabase } from './db/pool.js'
 /**
  * Starts the service: loads the configuration, starts embedded Postgres when
  * no DATABASE_URL is set outside production, builds the app and listens.
- * SIGTERM or SIGINT closes the server, the pool and the embedded database.
+ * SIGTERM, SIGINT or SIGHUP closes the server, the pool and the embedded
+ * database.
  */
 async function main (): Promise<void> {
   let config: Config
@@ -57,6 +58,7 @@ async function main (): Promise<void> {
   }
   process.on('SIGTERM', (signal) => { void shutdown(signal) })
   process.on('SIGINT', (signal) => { void shutdown(signal) })
+  process.on('SIGHUP', (signal) => { void shutdown(signal) })
 
   try {
     await app.listen({ host: config.HOST, port: config.PORT })
