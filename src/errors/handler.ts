@@ -36,7 +36,7 @@ function sendProblem (reply: FastifyReply, problem: HttpProblem): FastifyReply {
 }
 
 /**
- * Answers every error and unknown route with application/problem+json.
+ * Sends every error and unknown route as application/problem+json.
  * 5xx are logged at error level with the cause and the request id; the
  * client gets only a generic detail and the request id to quote.
  */

@@ -40,7 +40,7 @@ function fieldOf (error: pg.DatabaseError): string {
 /**
  * Maps an error from the database or the driver to the HTTP problem it
  * stands for, by SQLSTATE class. Returns undefined for errors that are not
- * about the database and for those that are a server fault (answered 500).
+ * about the database and for those that are a server fault, which become a 500.
  */
 export function problemFromDatabaseError (error: Error): HttpProblem | undefined {
   if (!(error instanceof pg.DatabaseError) || error.code === undefined) {

@@ -58,7 +58,7 @@ const authorsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const limit = request.query.limit === undefined ? DEFAULT_LIMIT : Number(request.query.limit)
     const after = request.query.cursor === undefined ? undefined : decodeCursor(request.query.cursor)
 
-    // One extra row tells whether another page follows.
+    // Fetching one extra row shows whether another page follows.
     const rows = await listAuthors.run({ afterName: after?.name, afterId: after?.id, limit: limit + 1 }, db)
     const page = rows.slice(0, limit)
     const last = page.at(-1)
