@@ -33,4 +33,4 @@ build:
 
 # Run the compiled service from dist/.
 start: build
-    node dist/src/server.js
+    exec node dist/src/server.js

@@ -10,7 +10,7 @@ CREATE TABLE authors (
   -- (2^53 - 1), so ids travel as exact JSON numbers.
   id bigint GENERATED ALWAYS AS IDENTITY (MAXVALUE 9007199254740991) PRIMARY KEY,
   name varchar(32) NOT NULL CONSTRAINT authors_name_not_empty CHECK (name <> ''),
-  bio text NOT NULL,
+  bio text NOT NULL CONSTRAINT authors_bio_length CHECK (char_length(bio) <= 10000),
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now()
 );
@@ -18,7 +18,7 @@ CREATE TABLE authors (
 COMMENT ON TABLE authors IS 'People who write books.';
 COMMENT ON COLUMN authors.id IS 'Identity, capped at 2^53 - 1 so it is exact in JavaScript.';
 COMMENT ON COLUMN authors.name IS 'Display name, 1 to 32 characters.';
-COMMENT ON COLUMN authors.bio IS 'Free-text biography.';
+COMMENT ON COLUMN authors.bio IS 'Free-text biography, up to 10000 characters.';
 COMMENT ON COLUMN authors.created_at IS 'When the row was inserted.';
 COMMENT ON COLUMN authors.updated_at IS 'When the row was last changed.';
 

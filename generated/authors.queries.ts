@@ -9,7 +9,7 @@ export interface ICreateAuthorParams {
 
 /** 'CreateAuthor' return type */
 export interface ICreateAuthorResult {
-  /** Free-text biography. */
+  /** Free-text biography, up to 10000 characters. */
   bio: string;
   /** When the row was inserted. */
   createdAt: Date;
@@ -47,7 +47,7 @@ export interface IGetAuthorParams {
 
 /** 'GetAuthor' return type */
 export interface IGetAuthorResult {
-  /** Free-text biography. */
+  /** Free-text biography, up to 10000 characters. */
   bio: string;
   /** When the row was inserted. */
   createdAt: Date;
@@ -87,7 +87,7 @@ export interface IReplaceAuthorParams {
 
 /** 'ReplaceAuthor' return type */
 export interface IReplaceAuthorResult {
-  /** Free-text biography. */
+  /** Free-text biography, up to 10000 characters. */
   bio: string;
   /** When the row was inserted. */
   createdAt: Date;
@@ -128,7 +128,7 @@ export interface IUpdateAuthorParams {
 
 /** 'UpdateAuthor' return type */
 export interface IUpdateAuthorResult {
-  /** Free-text biography. */
+  /** Free-text biography, up to 10000 characters. */
   bio: string;
   /** When the row was inserted. */
   createdAt: Date;
@@ -202,7 +202,7 @@ export interface IListAuthorsParams {
 
 /** 'ListAuthors' return type */
 export interface IListAuthorsResult {
-  /** Free-text biography. */
+  /** Free-text biography, up to 10000 characters. */
   bio: string;
   /** When the row was inserted. */
   createdAt: Date;

@@ -6,7 +6,8 @@
 // schema.sql, and deleted afterwards.
 //
 // pgtyped exits 0 even when a query is invalid, so this script reads its
-// output and exits 1 naming the file and query of every error.
+// output and exits 1 naming the file and query of each error it reports.
+// pgtyped stops reading a file at its first invalid query.
 
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -25,8 +26,11 @@ interface GenResult {
 
 async function runPgtyped (connectionString: string): Promise<GenResult> {
   const bin = join(root, 'node_modules', '.bin', 'pgtyped')
-  const child = spawn(bin, ['--config', 'pgtyped.config.json', '--uri', connectionString], {
+  // The URL travels in the environment, where pgtyped reads DATABASE_URL,
+  // because command lines are visible to every local user.
+  const child = spawn(bin, ['--config', 'pgtyped.config.json'], {
     cwd: root,
+    env: { ...process.env, DATABASE_URL: connectionString },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let output = ''

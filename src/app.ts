@@ -5,10 +5,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type pg from 'pg'
 import type { Config } from './config/index.js'
 import { createPool } from './db/pool.js'
-import { registerErrorHandlers } from './errors/handler.js'
+import { registerErrorHandlers, sendFrameworkError } from './errors/handler.js'
 import { formatValidationError } from './errors/validation.js'
 import { loggerOptions, RequestLogController } from './logger.js'
-import authorsRoutes from './routes/authors/index.js'
+import { registerRoutes } from './routes/index.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -29,14 +29,15 @@ function requestId (request: IncomingMessage): string {
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH'])
 
 /**
- * Replaces the JSON parser with one that treats an empty body on a bodyless
+ * Makes JSON the only body type, parsed by a parser that treats an empty body on a bodyless
  * method (DELETE sent with `content-type: application/json`) as no body.
  * Everything else goes to Fastify's parser, which rejects `__proto__` and
  * `constructor` keys.
  */
 function registerJsonParser (app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error')
-  app.removeContentTypeParser('application/json')
+  // Only JSON bodies are accepted; text/plain becomes a 415 like any other type.
+  app.removeAllContentTypeParsers()
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (body === '' && !METHODS_WITH_BODY.has(request.method)) {
       done(null, undefined)
@@ -61,6 +62,10 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
     logController: new RequestLogController(),
     genReqId: requestId,
     schemaErrorFormatter: formatValidationError,
+    frameworkErrors: sendFrameworkError,
+    // Long path parameters reach the route schema, which rejects them with
+    // a problem response, instead of the router's bare 414.
+    routerOptions: { maxParamLength: 1000 },
     ajv: {
       // Request bodies keep their JSON types: no coercion, no silent removal
       // of unknown fields. Path and query values are matched as strings.
@@ -86,6 +91,6 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
 
   registerJsonParser(app)
   registerErrorHandlers(app)
-  await app.register(authorsRoutes, { prefix: '/authors' })
+  await registerRoutes(app)
   return app
 }

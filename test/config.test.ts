@@ -106,6 +106,16 @@ t.test('loadConfig rejects non-postgres DATABASE_URL', async (t) => {
   t.notOk(error?.message.includes(PASSWORD), 'message omits the password')
 })
 
+t.test('loadConfig rejects unparsable DATABASE_URL', async (t) => {
+  const urls = [`postgres://u:${PASSWORD}@[bad`, `postgres://u:${PASSWORD}@host with space/db`, 'postgres://', `postgres://u:${PASSWORD}@h:99999/db`]
+  for (const url of urls) {
+    const error = loadError({ DATABASE_URL: url })
+    t.type(error, ConfigError, `throws ConfigError for ${url.replace(PASSWORD, '***')}`)
+    t.match(error?.message, /\bDATABASE_URL\b/, 'message names DATABASE_URL')
+    t.notOk(error?.message.includes(PASSWORD), 'message omits the password')
+  }
+})
+
 t.test('loadConfig requires DATABASE_URL in production', async (t) => {
   const error = loadError({ NODE_ENV: 'production' })
   t.type(error, ConfigError, 'throws ConfigError')
@@ -191,6 +201,11 @@ const serverCases: ServerCase[] = [
     name: 'server exits on mysql DATABASE_URL',
     variable: 'DATABASE_URL',
     env: { DATABASE_URL: `mysql://u:${PASSWORD}@127.0.0.1:1/db` }
+  },
+  {
+    name: 'server exits on unparsable DATABASE_URL',
+    variable: 'DATABASE_URL',
+    env: { DATABASE_URL: `postgres://u:${PASSWORD}@[bad` }
   },
   {
     name: 'server exits in production without DATABASE_URL',

@@ -38,10 +38,21 @@ export function loadConfig (options: LoadConfigOptions = {}): Config {
     throw new ConfigError(describeErrors(error))
   }
 
+  if (config.DATABASE_URL !== undefined && !isUsableDatabaseUrl(config.DATABASE_URL)) {
+    throw new ConfigError('Invalid configuration: DATABASE_URL must be a URL such as postgres://user:password@host:5432/database')
+  }
   if (config.NODE_ENV === 'production' && config.DATABASE_URL === undefined) {
     throw new ConfigError('Invalid configuration: DATABASE_URL is required when NODE_ENV is production')
   }
   return config
+}
+
+function isUsableDatabaseUrl (value: string): boolean {
+  try {
+    return new URL(value).hostname !== ''
+  } catch {
+    return false
+  }
 }
 
 function describeErrors (error: unknown): string {

@@ -34,8 +34,8 @@ export const typeParsers: pg.CustomTypesConfig = {
 
 /**
  * Creates the connection pool. Each connection runs its statements with
- * `statement_timeout`, and an error on an idle connection is logged instead
- * of crashing the process.
+ * `statement_timeout`, and an error on an idle connection is logged as a
+ * warning instead of crashing the process.
  */
 export function createPool (options: PoolOptions): pg.Pool {
   const pool = new pg.Pool({
@@ -48,7 +48,8 @@ export function createPool (options: PoolOptions): pg.Pool {
   })
   pool.on('error', (error: Error & { code?: string }) => {
     // pg attaches the client to the error; log only the cause.
-    options.logger.error({ sqlState: error.code, error: error.message }, 'idle database connection failed')
+    // The pool replaces the connection, so no request fails because of it.
+    options.logger.warn({ sqlState: error.code, error: error.message }, 'idle database connection failed')
   })
   return pool
 }

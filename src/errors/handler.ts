@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { problemFromDatabaseError } from './postgres.js'
+import { allowedMethods } from '../routes/index.js'
 import { HttpProblem, problemBody } from './problem.js'
 
 const PROBLEM_TYPE = 'application/problem+json'
@@ -36,7 +37,22 @@ function sendProblem (reply: FastifyReply, problem: HttpProblem): FastifyReply {
 }
 
 /**
- * Sends every error and unknown route as application/problem+json.
+ * Sends errors that Fastify raises before routing, such as a URL with
+ * invalid percent-encoding, as problem responses.
+ */
+export function sendFrameworkError (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode !== undefined && error.statusCode < 500 ? error.statusCode : 400
+  request.log.info({ code: error.code }, 'request rejected before routing')
+  void reply
+    .header('x-request-id', request.id)
+    .code(status)
+    .type(PROBLEM_TYPE)
+    .send(problemBody(status, status === 400 ? 'The request URL is malformed.' : error.message))
+}
+
+/**
+ * Sends every error and unknown route as application/problem+json. A known
+ * path requested with a method it lacks is 405 with an `Allow` header.
  * 5xx are logged at error level with the cause and the request id; the
  * client gets only a generic detail and the request id to quote.
  */
@@ -54,10 +70,15 @@ export function registerErrorHandlers (app: FastifyInstance): void {
   })
 
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
-    const path = request.url.split('?')[0]?.slice(0, 100)
+    const path = request.url.split('?')[0] ?? ''
+    const allowed = allowedMethods(app, path)
+    if (allowed.length > 0) {
+      const allow = allowed.join(', ')
+      return sendProblem(reply, new HttpProblem(405, `${request.method} is not allowed here; use ${allow}.`, { allow }))
+    }
     return reply
       .code(404)
       .type(PROBLEM_TYPE)
-      .send(problemBody(404, `No route matches ${request.method} ${path}.`))
+      .send(problemBody(404, `No route matches ${request.method} ${path.slice(0, 100)}.`))
   })
 }

@@ -6,7 +6,8 @@ const RETRY_AFTER_SECONDS = '1'
 
 /** API field named by each constraint, so errors never expose constraint names. */
 const CONSTRAINT_FIELDS: Record<string, string> = {
-  authors_name_not_empty: 'name'
+  authors_name_not_empty: 'name',
+  authors_bio_length: 'bio'
 }
 
 // Node's and pg's errors for a connection that cannot be made or was lost.

@@ -1,10 +1,10 @@
 import { Type, type Static } from 'typebox'
-import { CURSOR_PATTERN, LIMIT_PATTERN, NO_NUL_PATTERN } from './common.js'
+import { CURSOR_PATTERN, LIMIT_PATTERN, TEXT_PATTERN } from './common.js'
 
 // Lengths count Unicode code points, as Ajv does by default and as
 // Postgres counts characters in a UTF-8 database.
-const Name = Type.String({ minLength: 1, maxLength: 32, pattern: NO_NUL_PATTERN })
-const Bio = Type.String({ minLength: 1, pattern: NO_NUL_PATTERN })
+const Name = Type.String({ minLength: 1, maxLength: 32, pattern: TEXT_PATTERN })
+const Bio = Type.String({ minLength: 1, maxLength: 10000, pattern: TEXT_PATTERN })
 
 export const Author = Type.Object({
   id: Type.Integer({ minimum: 1 }),

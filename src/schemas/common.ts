@@ -1,7 +1,12 @@
 import { Type } from 'typebox'
 
-/** Postgres text cannot hold U+0000, so no text field accepts it. */
-export const NO_NUL_PATTERN = '^[^\\u0000]*$'
+/**
+ * Text Postgres can store as sent: no U+0000, which Postgres text cannot
+ * hold, and no unpaired UTF-16 surrogate, which UTF-8 cannot encode and
+ * would be stored as U+FFFD. Ajv compiles patterns with the `u` flag, so a
+ * surrogate pair counts as one code point and matches.
+ */
+export const TEXT_PATTERN = '^[^\\u0000\\uD800-\\uDFFF]*$'
 
 /** A canonical positive decimal integer of at most 19 digits: no sign, no leading zero. */
 export const ID_PATTERN = '^[1-9][0-9]{0,18}$'
@@ -14,7 +19,7 @@ export const CURSOR_PATTERN = '^[A-Za-z0-9_-]{1,512}$'
 
 /** Validation messages for the patterns above, keyed by pattern. */
 export const PATTERN_MESSAGES: Record<string, string> = {
-  [NO_NUL_PATTERN]: 'must not contain the NUL character (U+0000)',
+  [TEXT_PATTERN]: 'must not contain NUL (U+0000) or unpaired surrogate characters',
   [ID_PATTERN]: 'must be a positive decimal integer',
   [LIMIT_PATTERN]: 'must be an integer from 1 to 100',
   [CURSOR_PATTERN]: 'must be a cursor returned by a previous page'
@@ -22,6 +27,9 @@ export const PATTERN_MESSAGES: Record<string, string> = {
 
 /** Largest value of a Postgres bigint: an id above it is malformed. */
 export const INT8_MAX = 9223372036854775807n
+
+/** Query string of routes that take no query parameters. */
+export const NoQuery = Type.Object({}, { additionalProperties: false })
 
 export const IdParams = Type.Object(
   { id: Type.String({ pattern: ID_PATTERN }) },

@@ -83,8 +83,10 @@ t.test('POST /authors', async (t) => {
     ['array name', { name: ['n'], bio: 'b' }, /body\/name must be string/],
     ['object bio', { name: 'n', bio: { text: 'b' } }, /body\/bio must be string/],
     ['unknown field', { name: 'n', bio: 'b', age: 3 }, /unknown body field "age"/],
-    ['NUL in name', { name: 'a\u0000b', bio: 'b' }, /body\/name must not contain the NUL character/],
-    ['NUL in bio', { name: 'n', bio: '\u0000' }, /body\/bio must not contain the NUL character/],
+    ['NUL in name', { name: 'a\u0000b', bio: 'b' }, /body\/name must not contain NUL/],
+    ['NUL in bio', { name: 'n', bio: '\u0000' }, /body\/bio must not contain NUL/],
+    ['lone surrogate in name', { name: 'a\ud800', bio: 'b' }, /unpaired surrogate/],
+    ['bio over 10000 characters', { name: 'n', bio: 'x'.repeat(10001) }, /body\/bio must NOT have more than 10000 characters/],
     ['array body', [{ name: 'n', bio: 'b' }], /body must be object/],
     ['string body', 'name', /body must be object/]
   ]
@@ -424,5 +426,51 @@ t.test('request id', async (t) => {
   t.test('replaces an unusable id', async (t) => {
     const response = await app.inject({ method: 'GET', url: '/authors', headers: { 'x-request-id': 'bad id\twith spaces' } })
     t.match(String(response.headers['x-request-id']), /^[0-9a-f-]{36}$/)
+  })
+})
+
+t.test('unsupported method', async (t) => {
+  const app = await buildTestApp(t)
+
+  t.test('returns 405 with Allow on an item', async (t) => {
+    const response = await app.inject({ method: 'POST', url: '/authors/1' })
+    assertProblem(t, response, 405)
+    t.equal(response.headers.allow, 'GET, HEAD, PUT, PATCH, DELETE')
+  })
+
+  t.test('returns 405 with Allow on the collection', async (t) => {
+    const response = await app.inject({ method: 'DELETE', url: '/authors' })
+    assertProblem(t, response, 405)
+    t.equal(response.headers.allow, 'GET, HEAD, POST')
+  })
+})
+
+t.test('framework errors', async (t) => {
+  const app = await buildTestApp(t)
+
+  t.test('malformed percent-encoding is a problem', async (t) => {
+    const response = await app.inject({ method: 'GET', url: '/authors/%ZZ' })
+    assertProblem(t, response, 400, /malformed/)
+    t.ok(response.headers['x-request-id'], 'carries a request id')
+  })
+
+  t.test('overlong id reaches the schema', async (t) => {
+    const response = await app.inject({ method: 'GET', url: `/authors/${'1'.repeat(101)}` })
+    assertProblem(t, response, 400, /positive decimal integer/)
+  })
+
+  t.test('text/plain body is 415', async (t) => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/authors',
+      headers: { 'content-type': 'text/plain' },
+      payload: '{"name":"n","bio":"b"}'
+    })
+    assertProblem(t, response, 415)
+  })
+
+  t.test('unknown query parameter on an item is 400', async (t) => {
+    const response = await app.inject({ method: 'GET', url: '/authors/1?x=1' })
+    assertProblem(t, response, 400, /unknown query parameter "x"/)
   })
 })

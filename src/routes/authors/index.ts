@@ -11,7 +11,7 @@ import {
 } from '../../../generated/authors.queries.js'
 import { notFound } from '../../errors/problem.js'
 import { Author, AuthorInput, AuthorListQuery, AuthorPage, AuthorPatch } from '../../schemas/authors.js'
-import { IdParams, Problem } from '../../schemas/common.js'
+import { IdParams, NoQuery, Problem } from '../../schemas/common.js'
 import { parseId } from '../ids.js'
 import { decodeCursor, encodeCursor } from './cursor.js'
 
@@ -37,6 +37,7 @@ const authorsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/', {
     schema: {
+      querystring: NoQuery,
       body: AuthorInput,
       response: { 201: Author, 400: Problem }
     }
@@ -70,6 +71,7 @@ const authorsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/:id', {
     schema: {
       params: IdParams,
+      querystring: NoQuery,
       response: { 200: Author, 400: Problem, 404: Problem }
     }
   }, async (request) => {
@@ -85,6 +87,7 @@ const authorsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put('/:id', {
     schema: {
       params: IdParams,
+      querystring: NoQuery,
       body: AuthorInput,
       response: { 200: Author, 400: Problem, 404: Problem }
     }
@@ -101,6 +104,7 @@ const authorsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch('/:id', {
     schema: {
       params: IdParams,
+      querystring: NoQuery,
       body: AuthorPatch,
       response: { 200: Author, 400: Problem, 404: Problem }
     }
@@ -117,6 +121,7 @@ const authorsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete('/:id', {
     schema: {
       params: IdParams,
+      querystring: NoQuery,
       response: { 204: Type.Null(), 400: Problem, 404: Problem }
     }
   }, async (request, reply) => {
