@@ -2,18 +2,22 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { IDatabaseConnection } from '@pgtyped/runtime'
 import type pg from 'pg'
 import type { Config } from './config/index.js'
-import { createPool } from './db/pool.js'
+import { createPool, retryingConnection } from './db/pool.js'
 import { registerErrorHandlers, sendFrameworkError } from './errors/handler.js'
+import { HttpProblem } from './errors/problem.js'
 import { formatValidationError } from './errors/validation.js'
 import { loggerOptions, RequestLogController } from './logger.js'
 import { registerRoutes } from './routes/index.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Connection pool shared by all routes; closed when the app closes. */
-    db: pg.Pool
+    /** Connection pool shared by all routes, for transactions; closed when the app closes. */
+    pool: pg.Pool
+    /** Connection for single generated queries: the pool, with retries. */
+    db: IDatabaseConnection
   }
 }
 
@@ -24,6 +28,9 @@ function requestId (request: IncomingMessage): string {
   const header = request.headers['x-request-id']
   return typeof header === 'string' && REQUEST_ID_PATTERN.test(header) ? header : randomUUID()
 }
+
+/** The charset parameter of a Content-Type header, quoted or not. */
+const CHARSET_PATTERN = /;\s*charset="?([^";\s]+)"?/i
 
 /** Methods whose requests carry a body; others ignore an empty JSON body. */
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH'])
@@ -39,6 +46,11 @@ function registerJsonParser (app: FastifyInstance): void {
   // Only JSON bodies are accepted; text/plain becomes a 415 like any other type.
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const charset = CHARSET_PATTERN.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase()
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+      done(new HttpProblem(415, 'JSON bodies must be UTF-8; send charset=utf-8 or no charset.'), undefined)
+      return
+    }
     if (body === '' && !METHODS_WITH_BODY.has(request.method)) {
       done(null, undefined)
       return
@@ -51,13 +63,18 @@ function registerJsonParser (app: FastifyInstance): void {
  * Builds the application: logger, validation, error handling, database pool
  * and routes. It does not listen. `config.DATABASE_URL` must be set.
  */
-export async function buildApp (config: Config): Promise<FastifyInstance> {
+export interface BuildOptions {
+  /** Destination for log lines in place of stdout, for tests that read them. */
+  logStream?: NodeJS.WritableStream
+}
+
+export async function buildApp (config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   if (config.DATABASE_URL === undefined) {
     throw new Error('buildApp: config.DATABASE_URL is missing; set it or start embedded Postgres first')
   }
 
   const app = Fastify({
-    logger: loggerOptions(config),
+    logger: loggerOptions(config, options.logStream),
     bodyLimit: config.BODY_LIMIT,
     logController: new RequestLogController(),
     genReqId: requestId,
@@ -80,13 +97,19 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
     logger: app.log
   })
-  app.decorate('db', pool)
+  app.decorate('pool', pool)
+  app.decorate('db', retryingConnection(pool))
   app.addHook('onClose', async () => {
     await pool.end()
   })
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
+    // Compressed bodies would reach the JSON parser as binary.
+    const encoding = request.headers['content-encoding']
+    if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
+      throw new HttpProblem(415, 'Compressed request bodies are not supported; send the body without Content-Encoding.')
+    }
   })
 
   registerJsonParser(app)

@@ -13,9 +13,10 @@ const REDACTED_PATHS = [
  * pino options for Fastify's logger: JSON lines by default, pino-pretty
  * output when LOG_PRETTY is set (pino-pretty is a development dependency).
  */
-export function loggerOptions (config: Config): FastifyServerOptions['logger'] {
+export function loggerOptions (config: Config, stream?: NodeJS.WritableStream): FastifyServerOptions['logger'] {
   return {
     level: config.LOG_LEVEL,
+    ...(stream === undefined ? {} : { stream }),
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     ...(config.LOG_PRETTY
       ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } } }

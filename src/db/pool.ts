@@ -1,4 +1,6 @@
+import type { IDatabaseConnection } from '@pgtyped/runtime'
 import pg from 'pg'
+import { withRetry } from './retry.js'
 import type { FastifyBaseLogger } from 'fastify'
 
 export interface PoolOptions {
@@ -52,6 +54,20 @@ export function createPool (options: PoolOptions): pg.Pool {
     options.logger.warn({ sqlState: error.code, error: error.message }, 'idle database connection failed')
   })
   return pool
+}
+
+/**
+ * Wraps the pool as the connection that generated queries run on. Each
+ * statement runs on its own, so one that fails with a serialization
+ * failure or deadlock is safe to run again (see withRetry).
+ */
+export function retryingConnection (pool: pg.Pool): IDatabaseConnection {
+  return {
+    query: async (text: string, values: unknown[]) => {
+      const result = await withRetry(async () => await pool.query(text, values))
+      return { rows: result.rows, rowCount: result.rowCount ?? 0 }
+    }
+  }
 }
 
 /** Host, port and database of a connection string, without credentials, for logs. */

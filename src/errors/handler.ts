@@ -53,8 +53,8 @@ export function sendFrameworkError (error: FastifyError, request: FastifyRequest
 /**
  * Sends every error and unknown route as application/problem+json. A known
  * path requested with a method it lacks is 405 with an `Allow` header.
- * 5xx are logged at error level with the cause and the request id; the
- * client gets only a generic detail and the request id to quote.
+ * 5xx are logged at error level with the cause and the request id. The
+ * client gets only a generic detail, with the request id to quote.
  */
 export function registerErrorHandlers (app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {

@@ -33,9 +33,23 @@ function unavailable (detail: string): HttpProblem {
   return new HttpProblem(503, detail, { 'retry-after': RETRY_AFTER_SECONDS })
 }
 
+function camelCase (column: string): string {
+  return column.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase())
+}
+
+/**
+ * Names the API field behind a constraint error: from CONSTRAINT_FIELDS,
+ * else from the column list in the error's detail ("Key (author_id)=(7)
+ * ..."), else from its column. Values in the detail are never copied.
+ */
 function fieldOf (error: pg.DatabaseError): string {
-  const field = error.constraint === undefined ? undefined : CONSTRAINT_FIELDS[error.constraint]
-  return field ?? error.column ?? 'a field'
+  const mapped = error.constraint === undefined ? undefined : CONSTRAINT_FIELDS[error.constraint]
+  if (mapped !== undefined) {
+    return mapped
+  }
+  const keyColumns = /^Key \(([^)]+)\)=/.exec(error.detail ?? '')?.[1]
+  const column = keyColumns ?? error.column
+  return column === undefined ? 'a field' : column.split(', ').map(camelCase).join(', ')
 }
 
 /**
@@ -54,7 +68,12 @@ export function problemFromDatabaseError (error: Error): HttpProblem | undefined
     return new HttpProblem(409, `The value of ${fieldOf(error)} is already taken.`)
   }
   if (code === '23503') {
-    return new HttpProblem(409, `The request conflicts with rows that refer to ${fieldOf(error)}.`)
+    // Inserting or updating a reference to a missing row is the client's
+    // input at fault (422); deleting a row still referenced is a conflict.
+    if (error.detail?.includes('is still referenced') === true) {
+      return new HttpProblem(409, 'The resource is still referenced by other resources; delete those first.')
+    }
+    return new HttpProblem(422, `The value of ${fieldOf(error)} refers to a resource that does not exist.`)
   }
   if (code === '23502' || code === '23514') {
     return new HttpProblem(400, `The value of ${fieldOf(error)} is not allowed.`)

@@ -32,7 +32,7 @@ function assertProblem (
   const body = response.json()
   t.equal(body.status, status, 'status in body')
   t.equal(typeof body.title, 'string', 'title')
-  t.equal(typeof body.type, 'string', 'type')
+  t.match(body.type, /^\/problems\/[a-z-]+$/, 'type')
   if (detail !== undefined) {
     t.match(body.detail, detail, 'detail')
   }
@@ -467,6 +467,36 @@ t.test('framework errors', async (t) => {
       payload: '{"name":"n","bio":"b"}'
     })
     assertProblem(t, response, 415)
+  })
+
+  t.test('non-UTF-8 charset is 415', async (t) => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/authors',
+      headers: { 'content-type': 'application/json; charset=utf-16' },
+      payload: '{"name":"n","bio":"b"}'
+    })
+    assertProblem(t, response, 415, /UTF-8/)
+  })
+
+  t.test('UTF-8 charset is accepted', async (t) => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/authors',
+      headers: { 'content-type': 'application/json; charset=UTF-8' },
+      payload: '{"name":"n","bio":"b"}'
+    })
+    t.equal(response.statusCode, 201)
+  })
+
+  t.test('compressed body is 415', async (t) => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/authors',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      payload: '{"name":"n","bio":"b"}'
+    })
+    assertProblem(t, response, 415, /Content-Encoding/)
   })
 
   t.test('unknown query parameter on an item is 400', async (t) => {
