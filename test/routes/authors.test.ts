@@ -102,6 +102,13 @@ t.test('POST /authors', async (t) => {
     })
   }
 
+  t.test('serves the next request after a NUL', async (t) => {
+    const rejected = await app.inject({ method: 'POST', url: '/authors', payload: { name: 'nul\u0000', bio: 'b' } })
+    t.equal(rejected.statusCode, 400)
+    const accepted = await app.inject({ method: 'GET', url: '/authors?limit=1' })
+    t.equal(accepted.statusCode, 200)
+  })
+
   t.test('rejects malformed and empty JSON', async (t) => {
     const malformed = await app.inject({ method: 'POST', url: '/authors', headers: JSON_HEADERS, payload: '{"name":' })
     assertProblem(t, malformed, 400)
@@ -308,6 +315,11 @@ t.test('DELETE /authors/:id', async (t) => {
     const other = await create(app, 'Becky Chambers')
     const response = await app.inject({ method: 'DELETE', url: `/authors/${other.id}`, headers: JSON_HEADERS })
     t.equal(response.statusCode, 204)
+  })
+
+  t.test('GET ignores a JSON content type with no body', async (t) => {
+    const response = await app.inject({ method: 'GET', url: '/authors?limit=1', headers: JSON_HEADERS })
+    t.equal(response.statusCode, 200)
   })
 
   t.test('returns 400 for a malformed id', async (t) => {
