@@ -3,16 +3,31 @@
 
 export PATH := justfile_directory() / "node_modules/.bin:" + env_var('PATH')
 
+# One compose project name, whatever the folder of the clone is called.
+export COMPOSE_PROJECT_NAME := env_var_or_default("COMPOSE_PROJECT_NAME", "authors-service")
+
 # List the recipes.
 default:
     @just --list
 
-# Run the service with hot reload; embedded Postgres unless DATABASE_URL is set.
+# Without DATABASE_URL, dev uses the dev stack's Postgres (compose.dev.yaml)
+# when Docker works, else embedded Postgres; it prints which.
+
+# Run the service with hot reload on the dev stack or embedded Postgres.
 dev:
     #!/usr/bin/env bash
     set -euo pipefail
     # Pretty logs for a person at a terminal, JSON lines otherwise.
     if [ -t 1 ]; then export LOG_PRETTY="${LOG_PRETTY:-true}"; fi
+    if [ -z "${DATABASE_URL:-}" ] && ! grep -qs '^DATABASE_URL=.' .env; then
+      if docker info >/dev/null 2>&1 && just _dev-postgres; then
+        password=$(grep -s '^POSTGRES_PASSWORD=' .env | cut -d= -f2-)
+        export DATABASE_URL="postgres://postgres:${password}@127.0.0.1:5432/postgres"
+        echo "just dev: using the dev stack's Postgres on 127.0.0.1:5432 (compose.dev.yaml)"
+      else
+        echo "just dev: Docker is not available; using embedded Postgres in .data/postgres"
+      fi
+    fi
     exec tsx watch --clear-screen=false src/server.ts
 
 # Regenerate generated/ from queries/ and schema.sql.
@@ -34,3 +49,56 @@ build:
 # Run the compiled service from dist/.
 start: build
     exec node dist/src/server.js
+
+# Build and start the production-like stack (compose.yaml) in containers.
+up: (_compose "up" "-d" "--build")
+    @echo "The API is on http://127.0.0.1:${API_PORT:-8080} (just logs to follow it)."
+
+# Stop and remove the containers; the database volume and its data stay.
+down: (_compose "down")
+
+# Stop the stack and delete its database volume: the only recipe that deletes data.
+reset: (_compose "down" "-v" "--remove-orphans")
+
+# Follow the containers' logs; arguments go to compose logs (e.g. `just logs api`).
+logs *args: (_compose "logs" "-f" "--tail=100" args)
+
+# Build the production image and print its size. NODE_IMAGE and BUILD_IMAGE override its bases.
+image tag="authors-service:local":
+    #!/usr/bin/env bash
+    set -euo pipefail
+    args=()
+    if [ -n "${NODE_IMAGE:-}" ]; then args+=(--build-arg "NODE_IMAGE=$NODE_IMAGE"); fi
+    if [ -n "${BUILD_IMAGE:-}" ]; then args+=(--build-arg "BUILD_IMAGE=$BUILD_IMAGE"); fi
+    docker build -f docker/Dockerfile ${args[@]+"${args[@]}"} -t "{{tag}}" .
+    docker image ls "{{tag}}"
+
+# Runs compose (v2 when present, else v1) with POSTGRES_PASSWORD set: from the
+# environment, else from .env, else a new random one written to .env, which is
+# git-ignored.
+_compose *args:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if [ -z "${POSTGRES_PASSWORD:-}" ] && ! grep -qs '^POSTGRES_PASSWORD=.' .env; then
+      if [ -s .env ] && [ -n "$(tail -c1 .env)" ]; then echo >> .env; fi
+      echo "POSTGRES_PASSWORD=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')" >> .env
+      chmod 600 .env
+      echo "wrote a random POSTGRES_PASSWORD to .env"
+    fi
+    if docker compose version >/dev/null 2>&1; then
+      exec docker compose {{args}}
+    fi
+    exec docker-compose {{args}}
+
+# Starts the dev stack's Postgres and waits up to 60 s for it to accept connections.
+_dev-postgres:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    just _compose -f compose.yaml -f compose.dev.yaml up -d postgres
+    for _ in $(seq 1 60); do
+      id=$(just _compose -f compose.yaml -f compose.dev.yaml ps -q postgres)
+      if [ -n "$id" ] && docker exec "$id" pg_isready -q -h 127.0.0.1 -U postgres; then exit 0; fi
+      sleep 1
+    done
+    echo "the dev stack's Postgres did not become ready within 60 s" >&2
+    exit 1

