@@ -2,8 +2,8 @@
 # TEST-ONLY: builds local stand-ins for the official images this project
 # uses, for machines that cannot pull from an image registry:
 #   local/debian:bookworm-minbase-standin  debootstrap minbase rootfs (docker import)
-#   local/node:24-standin                  stands in for node:24-alpine
-#   local/postgres:18-standin              stands in for postgres:18-alpine
+#   local/node:24-standin                  replaces node:24-alpine in tests
+#   local/postgres:18-standin              replaces postgres:18-alpine in tests
 # None of them is an official image; never publish them. Each is built only
 # when missing (STANDINS_REBUILD=1 rebuilds). Needs root (debootstrap), a
 # running Docker engine, npm, and the Debian mirror apt uses.

@@ -8,7 +8,7 @@
 #
 # 1. installs docker.io, docker-compose, debootstrap and jq when missing
 #    (apt, needs root);
-# 2. starts dockerd in the background when no engine answers (log in
+# 2. starts dockerd in the background when no engine responds (log in
 #    $CHECK_WORK/dockerd.log); if it cannot start, the checks are skipped
 #    and the script exits 0;
 # 3. builds the stand-ins, then: compose up --build, waits for both services
