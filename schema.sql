@@ -40,3 +40,47 @@ FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 
 -- Serves the keyset-paginated list, which orders by name, then id.
 CREATE INDEX authors_name_id_idx ON authors (name, id);
+
+-- True when `value` is an ISBN-13: 978 or 979, ten more digits, and a check
+-- digit that makes the weighted digit sum (weights 1, 3, 1, 3, ...) a
+-- multiple of 10.
+CREATE FUNCTION is_valid_isbn13(value text) RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT AS $$
+  SELECT value ~ '^97[89][0-9]{10}$'
+    AND (
+      SELECT sum(substr(value, position, 1)::int * CASE WHEN position % 2 = 0 THEN 3 ELSE 1 END)
+      FROM generate_series(1, 13) AS position
+    ) % 10 = 0
+$$;
+
+CREATE TABLE books (
+  id bigint GENERATED ALWAYS AS IDENTITY (MAXVALUE 9007199254740991) PRIMARY KEY,
+  -- RESTRICT: an author who still has books cannot be deleted.
+  author_id bigint NOT NULL REFERENCES authors (id) ON DELETE RESTRICT,
+  title text NOT NULL CONSTRAINT books_title_length CHECK (char_length(title) BETWEEN 1 AND 200),
+  isbn text CONSTRAINT books_isbn_valid CHECK (is_valid_isbn13(isbn)),
+  published_on date,
+  tags text[] NOT NULL DEFAULT '{}',
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  -- NULLs are distinct, so many books may have no ISBN.
+  CONSTRAINT books_isbn_key UNIQUE (isbn)
+);
+
+COMMENT ON TABLE books IS 'Books, each written by one author.';
+COMMENT ON COLUMN books.id IS 'Identity, capped at 2^53 - 1 so it is exact in JavaScript.';
+COMMENT ON COLUMN books.author_id IS 'The author; an author with books cannot be deleted.';
+COMMENT ON COLUMN books.title IS 'Title, 1 to 200 characters.';
+COMMENT ON COLUMN books.isbn IS 'ISBN-13 as 13 digits, unique when present.';
+COMMENT ON COLUMN books.published_on IS 'Publication date, no time zone.';
+COMMENT ON COLUMN books.tags IS 'Free-form tags; empty when none.';
+COMMENT ON COLUMN books.created_at IS 'When the row was inserted.';
+COMMENT ON COLUMN books.updated_at IS 'When the row was last changed.';
+
+CREATE TRIGGER books_set_updated_at
+BEFORE UPDATE ON books
+FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- Serve the author filter and the tag filter of the book list.
+CREATE INDEX books_author_id_idx ON books (author_id, id);
+CREATE INDEX books_tags_idx ON books USING gin (tags);

@@ -24,11 +24,24 @@ export function parseInt8 (text: string): number {
   return value
 }
 
-/** Type parsers for the pool: int8 as number, every other type as pg's default. */
+/** Keeps a value as the text Postgres sent. */
+function keepText (text: string): string {
+  return text
+}
+
+/**
+ * Type parsers for the pool: int8 as number, and date as its `YYYY-MM-DD`
+ * text, because pg's default turns a date into a Date at local midnight,
+ * which shifts it with the process's time zone. Every other type uses
+ * pg's default. pgtyped.config.json's typesOverrides match these.
+ */
 export const typeParsers: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
     if (oid === pg.types.builtins.INT8 && format !== 'binary') {
       return parseInt8
+    }
+    if (oid === pg.types.builtins.DATE && format !== 'binary') {
+      return keepText
     }
     return pg.types.getTypeParser(oid, format)
   }) as pg.CustomTypesConfig['getTypeParser']

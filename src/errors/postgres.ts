@@ -7,7 +7,11 @@ const RETRY_AFTER_SECONDS = '1'
 /** API field named by each constraint, so errors never expose constraint names. */
 const CONSTRAINT_FIELDS: Record<string, string> = {
   authors_name_not_empty: 'name',
-  authors_bio_length: 'bio'
+  authors_bio_length: 'bio',
+  books_title_length: 'title',
+  books_isbn_valid: 'isbn',
+  books_isbn_key: 'isbn',
+  books_author_id_fkey: 'authorId'
 }
 
 // Node's and pg's errors for a connection that cannot be made or was lost.
@@ -66,6 +70,10 @@ export function problemFromDatabaseError (error: Error): HttpProblem | undefined
   const sqlClass = code.slice(0, 2)
   if (code === '23505') {
     return new HttpProblem(409, `The value of ${fieldOf(error)} is already taken.`)
+  }
+  if (code === '23001') {
+    // restrict_violation: ON DELETE RESTRICT kept a referenced row.
+    return new HttpProblem(409, 'The resource is still referenced by other resources; delete those first.')
   }
   if (code === '23503') {
     // Inserting or updating a reference to a missing row is the client's

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { Book, NestedBookInput } from './books.js'
 import { CURSOR_PATTERN, LIMIT_PATTERN, TEXT_PATTERN } from './common.js'
 
 // Lengths count Unicode code points, as Ajv does by default and as
@@ -19,6 +20,18 @@ export const AuthorInput = Type.Object(
   { name: Name, bio: Bio },
   { additionalProperties: false }
 )
+
+/** POST /authors: an author and, optionally, books created with it in one transaction. */
+export const AuthorCreate = Type.Object(
+  { name: Name, bio: Bio, books: Type.Optional(Type.Array(NestedBookInput, { maxItems: 100 })) },
+  { additionalProperties: false }
+)
+
+export const AuthorWithBooks = Type.Object({
+  ...Author.properties,
+  books: Type.Optional(Type.Array(Book))
+})
+export type AuthorWithBooks = Static<typeof AuthorWithBooks>
 
 export const AuthorPatch = Type.Object(
   { name: Type.Optional(Name), bio: Type.Optional(Bio) },

@@ -17,12 +17,20 @@ export const LIMIT_PATTERN = '^(?:[1-9][0-9]?|100)$'
 /** Unpadded base64url. */
 export const CURSOR_PATTERN = '^[A-Za-z0-9_-]{1,512}$'
 
+/** An ISBN-13's shape: 978 or 979 and ten more digits. */
+export const ISBN_PATTERN = '^97[89][0-9]{10}$'
+
+/** An id filter: a positive decimal integer, or empty for no filter. */
+export const OPTIONAL_ID_PATTERN = '^(?:[1-9][0-9]{0,18})?$'
+
 /** Validation messages for the patterns above, keyed by pattern. */
 export const PATTERN_MESSAGES: Record<string, string> = {
   [TEXT_PATTERN]: 'must not contain NUL (U+0000) or unpaired surrogate characters',
   [ID_PATTERN]: 'must be a positive decimal integer',
   [LIMIT_PATTERN]: 'must be an integer from 1 to 100',
-  [CURSOR_PATTERN]: 'must be a cursor returned by a previous page'
+  [CURSOR_PATTERN]: 'must be a cursor returned by a previous page',
+  [ISBN_PATTERN]: 'must be an ISBN-13: 13 digits starting with 978 or 979',
+  [OPTIONAL_ID_PATTERN]: 'must be a positive decimal integer or empty'
 }
 
 /** Largest value of a Postgres bigint: an id above it is malformed. */

@@ -8,6 +8,7 @@ import {
   replaceAuthor,
   updateAuthor
 } from '../../generated/authors.queries.js'
+import { createBook, listAuthorBooks, listBooks } from '../../generated/books.queries.js'
 import { parseInt8, typeParsers } from '../../src/db/pool.js'
 import { createTestDatabase } from '../helpers/database.js'
 
@@ -70,4 +71,33 @@ t.test('parseInt8', async (t) => {
   t.equal(parseInt8('9007199254740991'), Number.MAX_SAFE_INTEGER)
   t.equal(parseInt8('-42'), -42)
   t.throws(() => parseInt8('9007199254740993'), RangeError, 'rejects a value that would round')
+})
+
+t.test('generated book queries', async (t) => {
+  const pool = new pg.Pool({ connectionString: await createTestDatabase(t), types: typeParsers, max: 2 })
+  t.teardown(async () => { await pool.end() })
+  const [author] = await createAuthor.run({ name: 'Author', bio: 'b' }, pool)
+  const [lonely] = await createAuthor.run({ name: 'No books', bio: 'b' }, pool)
+  const authorId = author?.id ?? 0
+
+  t.test('createBook returns arrays, dates and nulls as typed', async (t) => {
+    const [book] = await createBook.run({ authorId, title: 'T', isbn: null, publishedOn: '1999-12-31', tags: ['a', 'b'] }, pool)
+    t.same(book?.tags, ['a', 'b'], 'text[] is a string array')
+    t.equal(book?.publishedOn, '1999-12-31', 'date is its YYYY-MM-DD text')
+    t.equal(book?.isbn, null, 'nullable column is null')
+  })
+
+  t.test('listBooks takes the tag list as one array parameter', async (t) => {
+    t.equal((await listBooks.run({ tags: [], limit: 10 }, pool)).length, 1, 'an empty list filters nothing')
+    t.equal((await listBooks.run({ tags: ['a', 'b'], limit: 10 }, pool)).length, 1, 'all tags present')
+    t.equal((await listBooks.run({ tags: ['a', 'zzz'], limit: 10 }, pool)).length, 0, 'one tag missing')
+  })
+
+  t.test('listAuthorBooks returns nulls from the outer join', async (t) => {
+    const rows = await listAuthorBooks.run({ authorId: lonely?.id ?? 0, limit: 10 }, pool)
+    t.equal(rows.length, 1, 'one row for an author without books')
+    t.equal(rows[0]?.id, null, 'book id is null, as its generated type allows')
+    t.equal(rows[0]?.title, null, 'title is null although the column is NOT NULL')
+    t.same(await listAuthorBooks.run({ authorId: 999999, limit: 10 }, pool), [], 'no row for an unknown author')
+  })
 })

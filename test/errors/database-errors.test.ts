@@ -18,6 +18,7 @@ interface Case {
 const cases: Case[] = [
   { sqlState: '23505', status: 409, retryAfter: false, attempts: 1 },
   { sqlState: '23503', status: 422, retryAfter: false, attempts: 1 },
+  { sqlState: '23001', status: 409, retryAfter: false, attempts: 1 },
   { sqlState: '23502', status: 400, retryAfter: false, attempts: 1 },
   { sqlState: '23514', status: 400, retryAfter: false, attempts: 1 },
   { sqlState: '22P02', status: 400, retryAfter: false, attempts: 1 },

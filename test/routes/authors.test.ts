@@ -423,8 +423,8 @@ t.test('GET /authors', async (t) => {
 
 t.test('unknown route', async (t) => {
   const app = await buildTestApp(t)
-  const response = await app.inject({ method: 'GET', url: '/books' })
-  assertProblem(t, response, 404, /No route matches GET \/books/)
+  const response = await app.inject({ method: 'GET', url: '/publishers' })
+  assertProblem(t, response, 404, /No route matches GET \/publishers/)
 })
 
 t.test('request id', async (t) => {

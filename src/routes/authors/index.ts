@@ -9,23 +9,77 @@ import {
   updateAuthor,
   type IGetAuthorResult
 } from '../../../generated/authors.queries.js'
+import type pg from 'pg'
+import { createBook, listAuthorBooks, type IListAuthorBooksResult } from '../../../generated/books.queries.js'
+import { withTransaction } from '../../db/transaction.js'
 import { notFound } from '../../errors/problem.js'
-import { Author, AuthorInput, AuthorListQuery, AuthorPage, AuthorPatch } from '../../schemas/authors.js'
+import {
+  Author,
+  AuthorCreate,
+  AuthorInput,
+  AuthorListQuery,
+  AuthorPage,
+  AuthorPatch,
+  AuthorWithBooks
+} from '../../schemas/authors.js'
+import { BookPage, PageQuery, type Book, type NestedBookInput } from '../../schemas/books.js'
+import { decodeIdCursor, encodeIdCursor } from '../books/cursor.js'
+import { checkIsbn, toBook, type BookRow } from '../books/mapping.js'
 import { IdParams, NoQuery, Problem } from '../../schemas/common.js'
 import { parseId } from '../ids.js'
 import { decodeCursor, encodeCursor } from './cursor.js'
 
 const DEFAULT_LIMIT = 20
 
-/** Converts a row from any author query into its JSON form. */
-function toAuthor (row: IGetAuthorResult): Author {
-  return {
-    id: row.id,
-    name: row.name,
-    bio: row.bio,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString()
+/** Inserts an author and its books on one connection, which the caller wraps in a transaction. */
+async function createWithBooks (
+  client: pg.PoolClient,
+  author: { name: string, bio: string },
+  books: NestedBookInput[] | undefined
+): Promise<AuthorWithBooks> {
+  const [row] = await createAuthor.run(author, client)
+  if (row === undefined) {
+    throw new Error('INSERT ... RETURNING returned no row')
   }
+  if (books === undefined) {
+    return toAuthor(row)
+  }
+
+  const created: Book[] = []
+  for (const book of books) {
+    const { title, isbn = null, publishedOn = null, tags = [] } = book
+    const [bookRow] = await createBook.run({ authorId: row.id, title, isbn, publishedOn, tags }, client)
+    if (bookRow === undefined) {
+      throw new Error('INSERT ... RETURNING returned no row')
+    }
+    created.push(toBook(bookRow))
+  }
+  return { ...toAuthor(row), books: created }
+}
+
+/**
+ * Reads the book columns of a listAuthorBooks row, whose types are nullable
+ * because they come from the outer side of a LEFT JOIN. Returns undefined
+ * for the row of an author with no books.
+ */
+function bookFromOuterJoin (row: IListAuthorBooksResult): BookRow | undefined {
+  const { id, title, tags, createdAt, updatedAt } = row
+  if (id === null || title === null || tags === null || createdAt === null || updatedAt === null) {
+    return undefined
+  }
+  return { id, authorId: row.authorId, title, isbn: row.isbn, publishedOn: row.publishedOn, tags, createdAt, updatedAt }
+}
+
+/**
+ * Converts a row from any author query into its JSON form. The rest of the
+ * destructuring must be empty, so a column added to or removed from a
+ * query's result fails the type check here until the API handles it.
+ */
+function toAuthor (row: IGetAuthorResult): Author {
+  const { id, name, bio, createdAt, updatedAt, ...unhandled } = row
+  const noColumnsLeft: Record<string, never> = unhandled
+  void noColumnsLeft
+  return { id, name, bio, createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString() }
 }
 
 function authorNotFound (id: string): Error {
@@ -38,16 +92,43 @@ const authorsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/', {
     schema: {
       querystring: NoQuery,
-      body: AuthorInput,
-      response: { 201: Author, 400: Problem }
+      body: AuthorCreate,
+      response: { 201: AuthorWithBooks, 400: Problem, 409: Problem }
     }
   }, async (request, reply) => {
-    const [row] = await createAuthor.run(request.body, db)
-    if (row === undefined) {
-      throw new Error('INSERT ... RETURNING returned no row')
-    }
+    const { name, bio, books } = request.body
+    books?.forEach((book, index) => { checkIsbn(book.isbn, `body/books/${index}/isbn`) })
 
-    return reply.code(201).header('location', `/authors/${row.id}`).send(toAuthor(row))
+    const created = await withTransaction(app.pool, async (client) => await createWithBooks(client, { name, bio }, books))
+
+    return reply.code(201).header('location', `/authors/${created.id}`).send(created)
+  })
+
+  app.get('/:id/books', {
+    schema: {
+      params: IdParams,
+      querystring: PageQuery,
+      response: { 200: BookPage, 400: Problem, 404: Problem }
+    }
+  }, async (request) => {
+    const id = parseId(request.params.id)
+    const limit = request.query.limit === undefined ? DEFAULT_LIMIT : Number(request.query.limit)
+    const afterId = request.query.cursor === undefined ? undefined : decodeIdCursor(request.query.cursor)
+
+    // No row: unknown author. One row with a null book id: no (more) books.
+    const rows = id === null ? [] : await listAuthorBooks.run({ authorId: id, afterId, limit: limit + 1 }, db)
+    if (rows.length === 0) {
+      throw authorNotFound(request.params.id)
+    }
+    const books = rows.flatMap((row) => {
+      const book = bookFromOuterJoin(row)
+      return book === undefined ? [] : [book]
+    })
+    const page = books.slice(0, limit)
+    const last = page.at(-1)
+
+    const nextCursor = books.length > limit && last !== undefined ? encodeIdCursor(last.id) : null
+    return { items: page.map(toBook), nextCursor }
   })
 
   app.get('/', {
@@ -122,7 +203,7 @@ const authorsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       params: IdParams,
       querystring: NoQuery,
-      response: { 204: Type.Null(), 400: Problem, 404: Problem }
+      response: { 204: Type.Null(), 400: Problem, 404: Problem, 409: Problem }
     }
   }, async (request, reply) => {
     const id = parseId(request.params.id)

@@ -1,0 +1,88 @@
+import { Type, type Static } from 'typebox'
+import { CURSOR_PATTERN, ISBN_PATTERN, LIMIT_PATTERN, OPTIONAL_ID_PATTERN, TEXT_PATTERN } from './common.js'
+
+const Title = Type.String({ minLength: 1, maxLength: 200, pattern: TEXT_PATTERN })
+const Isbn = Type.Union([Type.String({ pattern: ISBN_PATTERN }), Type.Null()])
+const PublishedOn = Type.Union([Type.String({ format: 'date' }), Type.Null()])
+const Tags = Type.Array(Type.String({ minLength: 1, maxLength: 50, pattern: TEXT_PATTERN }), { maxItems: 20 })
+const AuthorId = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })
+
+export const Book = Type.Object({
+  id: Type.Integer({ minimum: 1 }),
+  authorId: Type.Integer({ minimum: 1 }),
+  title: Type.String(),
+  isbn: Type.Union([Type.String(), Type.Null()]),
+  publishedOn: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
+  tags: Type.Array(Type.String()),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' })
+})
+export type Book = Static<typeof Book>
+
+/** A book with its author, as GET /books/{id} returns it. */
+export const BookWithAuthor = Type.Object({
+  ...Book.properties,
+  author: Type.Object({ id: Type.Integer({ minimum: 1 }), name: Type.String() })
+})
+export type BookWithAuthor = Static<typeof BookWithAuthor>
+
+/** Fields of a book apart from its author, for books created with an author. */
+export const NestedBookInput = Type.Object(
+  {
+    title: Title,
+    isbn: Type.Optional(Isbn),
+    publishedOn: Type.Optional(PublishedOn),
+    tags: Type.Optional(Tags)
+  },
+  { additionalProperties: false }
+)
+export type NestedBookInput = Static<typeof NestedBookInput>
+
+export const BookInput = Type.Object(
+  { authorId: AuthorId, ...NestedBookInput.properties },
+  { additionalProperties: false }
+)
+export type BookInput = Static<typeof BookInput>
+
+export const BookPatch = Type.Object(
+  {
+    authorId: Type.Optional(AuthorId),
+    title: Type.Optional(Title),
+    isbn: Type.Optional(Isbn),
+    publishedOn: Type.Optional(PublishedOn),
+    tags: Type.Optional(Tags)
+  },
+  { additionalProperties: false }
+)
+
+const EmptyOr = (schema: ReturnType<typeof Type.String>) => Type.Union([schema, Type.Literal('')])
+
+export const BookListQuery = Type.Object(
+  {
+    authorId: Type.Optional(Type.String({ pattern: OPTIONAL_ID_PATTERN })),
+    // One `tag` parameter arrives as a string, several as an array.
+    tag: Type.Optional(Type.Union([
+      Type.String({ maxLength: 50, pattern: TEXT_PATTERN }),
+      Type.Array(Type.String({ maxLength: 50, pattern: TEXT_PATTERN }), { maxItems: 20 })
+    ])),
+    publishedFrom: Type.Optional(EmptyOr(Type.String({ format: 'date' }))),
+    publishedTo: Type.Optional(EmptyOr(Type.String({ format: 'date' }))),
+    q: Type.Optional(Type.String({ maxLength: 200, pattern: TEXT_PATTERN })),
+    limit: Type.Optional(Type.String({ pattern: LIMIT_PATTERN })),
+    cursor: Type.Optional(Type.String({ pattern: CURSOR_PATTERN }))
+  },
+  { additionalProperties: false }
+)
+
+export const PageQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.String({ pattern: LIMIT_PATTERN })),
+    cursor: Type.Optional(Type.String({ pattern: CURSOR_PATTERN }))
+  },
+  { additionalProperties: false }
+)
+
+export const BookPage = Type.Object({
+  items: Type.Array(Book),
+  nextCursor: Type.Union([Type.String(), Type.Null()])
+})
