@@ -18,6 +18,10 @@ declare module 'fastify' {
     pool: pg.Pool
     /** Connection for single generated queries: the pool, with retries. */
     db: IDatabaseConnection
+    /** True once shutdown began; GET /readyz then returns 503. */
+    shuttingDown: boolean
+    /** Longest wait of GET /readyz for its database round trip, in ms. */
+    readinessTimeoutMs: number
   }
 }
 
@@ -99,6 +103,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   })
   app.decorate('pool', pool)
   app.decorate('db', retryingConnection(pool))
+  app.decorate('shuttingDown', false)
+  app.decorate('readinessTimeoutMs', config.READINESS_TIMEOUT_MS)
   app.addHook('onClose', async () => {
     await pool.end()
   })
@@ -110,6 +116,15 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
       throw new HttpProblem(415, 'Compressed request bodies are not supported; send the body without Content-Encoding.')
     }
+  })
+
+  // During shutdown, each response closes its keep-alive connection, so the
+  // server can close once in-flight requests are answered.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (app.shuttingDown) {
+      reply.header('connection', 'close')
+    }
+    return payload
   })
 
   registerJsonParser(app)

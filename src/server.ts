@@ -1,14 +1,20 @@
+import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig, type Config } from './config/index.js'
 import type { RunningPostgres } from './db/embedded.js'
 import { describeDatabase } from './db/pool.js'
+import { DatabaseNotReadyError, waitForDatabase } from './db/startup.js'
 
 /**
  * Starts the service: loads the configuration, starts embedded Postgres when
- * no DATABASE_URL is set outside production, builds the app and listens.
- * SIGTERM, SIGINT or SIGHUP closes the server, the pool and the embedded
- * database.
+ * no DATABASE_URL is set outside production, builds the app, waits for the
+ * database and listens.
+ *
+ * SIGTERM, SIGINT or SIGHUP starts a graceful shutdown: readiness turns 503,
+ * the listener closes, in-flight requests finish, the pool and embedded
+ * Postgres stop, and the process exits 0. After SHUTDOWN_GRACE_MS, or on a
+ * second signal, it exits 1 at once.
  */
 async function main (): Promise<void> {
   let config: Config
@@ -25,6 +31,7 @@ async function main (): Promise<void> {
   let app: FastifyInstance | undefined
   let embedded: RunningPostgres | undefined
   let stopRequested = false
+  let inFlight = 0
 
   // Each step checks stopRequested, so a signal during start-up stops what
   // has started so far instead of leaving embedded Postgres running.
@@ -45,39 +52,58 @@ async function main (): Promise<void> {
 
     app = await buildApp(config)
     logDatabase(app, config, embedded)
+    app.addHook('onRequest', async () => { inFlight++ })
+    app.addHook('onResponse', async () => { inFlight-- })
+
+    await waitForDatabase(app.pool, config.DATABASE_STARTUP_TIMEOUT_MS, app.log)
     if (stopRequested) {
       return
     }
-
-    try {
-      await app.listen({ host: config.HOST, port: config.PORT })
-    } catch (error) {
-      app.log.fatal({ err: error }, 'failed to listen')
-      await app.close()
-      await embedded?.stop()
-      process.exit(1)
-    }
+    await app.listen({ host: config.HOST, port: config.PORT })
   }
 
-  const stop = async (signal: string): Promise<void> => {
-    if (stopRequested) {
-      app?.log.warn({ signal }, 'second signal, exiting now')
-      process.exit(1)
+  const starting = start()
+
+  closeWithGrace({
+    delay: config.SHUTDOWN_GRACE_MS,
+    logger: false,
+    onTimeout: (delay) => {
+      app?.log.error({ graceMs: delay, inFlight }, 'grace period over, exiting with requests still in flight')
+    },
+    onSecondSignal: (signal) => {
+      app?.log.warn({ signal, inFlight }, 'second signal, exiting now')
+    },
+    onSecondError: (error) => {
+      app?.log.fatal({ err: error }, 'second error during shutdown, exiting now')
     }
+  }, async ({ signal, err }) => {
     stopRequested = true
-    app?.log.info({ signal }, 'shutting down')
+    if (err !== undefined) {
+      app?.log.fatal({ err }, 'unexpected error, shutting down')
+    } else {
+      app?.log.info({ signal, inFlight }, 'shutting down')
+    }
+    if (app !== undefined) {
+      app.shuttingDown = true
+    }
     await starting.catch(() => {})
     await app?.close()
     await embedded?.stop()
     app?.log.info('stopped')
-    process.exit(0)
-  }
-  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
-    process.on(signal, () => { void stop(signal) })
-  }
+  })
 
-  const starting = start()
-  await starting
+  try {
+    await starting
+  } catch (error) {
+    const message = error instanceof DatabaseNotReadyError ? error.message : 'failed to start'
+    app?.log.fatal({ err: error }, message)
+    if (app === undefined) {
+      console.error(error)
+    }
+    await app?.close()
+    await embedded?.stop()
+    process.exit(1)
+  }
 }
 
 function logDatabase (app: FastifyInstance, config: Config, embedded: RunningPostgres | undefined): void {

@@ -19,6 +19,9 @@ export const ConfigSchema = Type.Object({
   DATABASE_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 5000 }),
   EMBEDDED_POSTGRES_DIR: Type.String({ minLength: 1, default: '.data/postgres' }),
   EMBEDDED_POSTGRES_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 54329 }),
+  DATABASE_STARTUP_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 30000 }),
+  READINESS_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 1000 }),
+  SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 1, default: 10000 }),
   BODY_LIMIT: Type.Integer({ minimum: 1, default: 1048576 })
 })
 

@@ -1,9 +1,11 @@
 import type { FastifyInstance, HTTPMethods } from 'fastify'
 import authorsRoutes from './authors/index.js'
 import booksRoutes from './books/index.js'
+import healthRoutes from './health.js'
 
 /** Registers every route plugin under its prefix. */
 export async function registerRoutes (app: FastifyInstance): Promise<void> {
+  await app.register(healthRoutes)
   await app.register(authorsRoutes, { prefix: '/authors' })
   await app.register(booksRoutes, { prefix: '/books' })
 }

@@ -1,0 +1,51 @@
+import type { FastifyBaseLogger } from 'fastify'
+import type pg from 'pg'
+import { problemFromDatabaseError } from '../errors/postgres.js'
+
+/** Tables the queries use; schema.sql creates them. */
+const REQUIRED_TABLES = ['authors', 'books']
+
+const FIRST_DELAY_MS = 250
+const MAX_DELAY_MS = 5000
+
+/** The database cannot serve the service; the message says what to do. */
+export class DatabaseNotReadyError extends Error {
+  override name = 'DatabaseNotReadyError'
+}
+
+/**
+ * Waits until the database answers, retrying with exponential backoff for up
+ * to `timeoutMs` and logging each failed attempt, then checks that the
+ * tables from schema.sql exist. Throws DatabaseNotReadyError when time runs
+ * out or a table is missing.
+ */
+export async function waitForDatabase (pool: pg.Pool, timeoutMs: number, log: FastifyBaseLogger): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  let delayMs = FIRST_DELAY_MS
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await pool.query('SELECT 1')
+      break
+    } catch (error) {
+      const unavailable = problemFromDatabaseError(error as Error)?.status === 503
+      if (!unavailable || Date.now() + delayMs > deadline) {
+        throw new DatabaseNotReadyError(
+          `database unreachable after ${attempt} attempts in ${timeoutMs} ms: ${(error as Error).message}`,
+          { cause: error }
+        )
+      }
+      log.warn({ attempt, retryInMs: delayMs, error: (error as Error).message }, 'database unreachable, retrying')
+      await new Promise((resolve) => setTimeout(resolve, delayMs))
+      delayMs = Math.min(delayMs * 2, MAX_DELAY_MS)
+    }
+  }
+
+  const result = await pool.query<{ name: string }>(
+    'SELECT name FROM unnest($1::text[]) AS name WHERE to_regclass(name) IS NULL',
+    [REQUIRED_TABLES]
+  )
+  if (result.rows.length > 0) {
+    const missing = result.rows.map((row) => row.name).join(', ')
+    throw new DatabaseNotReadyError(`table ${missing} missing from the database; load schema.sql into it`)
+  }
+}
