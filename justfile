@@ -38,6 +38,10 @@ gen:
 test *args:
     tsx test/run.ts {{args}}
 
+# Write openapi.json from the routes; `just openapi --check` fails when it is stale.
+openapi *args:
+    tsx scripts/openapi.ts {{args}}
+
 # Type-check the source, tests and scripts.
 typecheck:
     tsc -p tsconfig.json

@@ -10,6 +10,8 @@ import { registerErrorHandlers, sendFrameworkError } from './errors/handler.js'
 import { HttpProblem } from './errors/problem.js'
 import { formatValidationError } from './errors/validation.js'
 import { loggerOptions, RequestLogController } from './logger.js'
+import { registerMetrics } from './plugins/metrics.js'
+import { registerOpenApi } from './plugins/openapi.js'
 import { registerRoutes } from './routes/index.js'
 
 declare module 'fastify' {
@@ -129,6 +131,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
 
   registerJsonParser(app)
   registerErrorHandlers(app)
+  await registerOpenApi(app)
+  await registerMetrics(app)
   await registerRoutes(app)
   return app
 }

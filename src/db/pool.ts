@@ -70,6 +70,13 @@ export function createPool (options: PoolOptions): pg.Pool {
 }
 
 /**
+ * Event the pool emits with the error of every failed attempt of a
+ * statement, retried attempts included; src/plugins/metrics.ts counts them.
+ * A symbol cannot clash with pg's own events.
+ */
+export const QUERY_ERROR = Symbol('queryError')
+
+/**
  * Wraps the pool as the connection that generated queries run on. Each
  * statement runs on its own, so one that fails with a serialization
  * failure or deadlock is safe to run again (see withRetry).
@@ -77,7 +84,10 @@ export function createPool (options: PoolOptions): pg.Pool {
 export function retryingConnection (pool: pg.Pool): IDatabaseConnection {
   return {
     query: async (text: string, values: unknown[]) => {
-      const result = await withRetry(async () => await pool.query(text, values))
+      const result = await withRetry(async () => await pool.query(text, values).catch((error: unknown) => {
+        pool.emit(QUERY_ERROR, error)
+        throw error
+      }))
       return { rows: result.rows, rowCount: result.rowCount ?? 0 }
     }
   }

@@ -8,13 +8,13 @@ const REQUIRED_TABLES = ['authors', 'books']
 const FIRST_DELAY_MS = 250
 const MAX_DELAY_MS = 5000
 
-/** The database cannot serve the service; the message says what to do. */
+/** The database cannot serve the service; the message names the fix. */
 export class DatabaseNotReadyError extends Error {
   override name = 'DatabaseNotReadyError'
 }
 
 /**
- * Waits until the database answers, retrying with exponential backoff for up
+ * Waits until the database responds, retrying with exponential backoff for up
  * to `timeoutMs` and logging each failed attempt, then checks that the
  * tables from schema.sql exist. Throws DatabaseNotReadyError when time runs
  * out or a table is missing.

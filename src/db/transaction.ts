@@ -1,4 +1,5 @@
 import type pg from 'pg'
+import { QUERY_ERROR } from './pool.js'
 import { withRetry } from './retry.js'
 
 /**
@@ -13,7 +14,11 @@ export async function withTransaction<T> (
   pool: pg.Pool,
   work: (client: pg.PoolClient) => Promise<T>
 ): Promise<T> {
-  return await withRetry(async () => await runOnce(pool, work))
+  return await withRetry(async () => await runOnce(pool, work).catch((error: unknown) => {
+    // Counted by the metrics plugin, one event per failed attempt.
+    pool.emit(QUERY_ERROR, error)
+    throw error
+  }))
 }
 
 async function runOnce<T> (pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {

@@ -34,7 +34,7 @@ const booksRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       querystring: NoQuery,
       body: BookInput,
-      response: { 201: Book, ...failures }
+      response: { 201: Book, 400: Problem, 409: Problem, 422: Problem }
     }
   }, async (request, reply) => {
     const { authorId, title, isbn = null, publishedOn = null, tags = [] } = request.body
