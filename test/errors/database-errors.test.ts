@@ -81,6 +81,19 @@ t.test('SQLSTATE mapping', async (t) => {
     })
   }
 
+  t.test('logs leave out credentials', async (t) => {
+    const response = await app.inject({
+      method: 'GET',
+      url: '/raise/XX000',
+      headers: { authorization: 'Bearer token-9d2c', cookie: 'session=cookie-41ab', 'x-request-id': 'credentials' }
+    })
+    t.equal(response.statusCode, 500)
+    const lines = JSON.stringify(logs.entries().filter((entry) => entry.reqId === 'credentials'))
+    t.ok(lines.includes('request failed'), 'the failure is logged')
+    t.notOk(lines.includes('token-9d2c'), 'no authorization header value')
+    t.notOk(lines.includes('cookie-41ab'), 'no cookie value')
+  })
+
   t.test('5xx logged with request id and SQLSTATE', async (t) => {
     const failures = logs.entries().filter((entry) => entry.msg === 'request failed')
     const internal = failures.find((entry) => entry.reqId === requestIdFor('XX000'))
