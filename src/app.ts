@@ -6,7 +6,7 @@ import type { IDatabaseConnection } from '@pgtyped/runtime'
 import type pg from 'pg'
 import type { Config } from './config/index.js'
 import { createPool, retryingConnection } from './db/pool.js'
-import { registerErrorHandlers, sendFrameworkError } from './errors/handler.js'
+import { registerErrorHandlers, sendClientError, sendFrameworkError } from './errors/handler.js'
 import { HttpProblem } from './errors/problem.js'
 import { formatValidationError } from './errors/validation.js'
 import { loggerOptions, RequestLogController } from './logger.js'
@@ -24,6 +24,8 @@ declare module 'fastify' {
     shuttingDown: boolean
     /** Longest wait of GET /readyz for its database round trip, in ms. */
     readinessTimeoutMs: number
+    /** Requests received and not yet answered, for the shutdown log. */
+    inFlight: number
   }
 }
 
@@ -38,6 +40,9 @@ function requestId (request: IncomingMessage): string {
 /** The charset parameter of a Content-Type header, quoted or not. */
 const CHARSET_PATTERN = /;\s*charset="?([^";\s]+)"?/i
 
+/** Rejects invalid byte sequences instead of replacing them with U+FFFD. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true })
+
 /** Methods whose requests carry a body; others ignore an empty JSON body. */
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH'])
 
@@ -51,17 +56,24 @@ function registerJsonParser (app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error')
   // Only JSON bodies are accepted; text/plain becomes a 415 like any other type.
   app.removeAllContentTypeParsers()
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, raw, done) => {
     const charset = CHARSET_PATTERN.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase()
     if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
       done(new HttpProblem(415, 'JSON bodies must be UTF-8; send charset=utf-8 or no charset.'), undefined)
+      return
+    }
+    let body: string
+    try {
+      body = UTF8.decode(raw as Buffer)
+    } catch {
+      done(new HttpProblem(400, 'The body is not valid UTF-8.'), undefined)
       return
     }
     if (body === '' && !METHODS_WITH_BODY.has(request.method)) {
       done(null, undefined)
       return
     }
-    parseJson(request, body.toString(), done)
+    parseJson(request, body, done)
   })
 }
 
@@ -86,6 +98,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     genReqId: requestId,
     schemaErrorFormatter: formatValidationError,
     frameworkErrors: sendFrameworkError,
+    clientErrorHandler: sendClientError,
     // Long path parameters reach the route schema, which rejects them with
     // a problem response, instead of the router's bare 414.
     routerOptions: { maxParamLength: 1000 },
@@ -107,6 +120,10 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   app.decorate('db', retryingConnection(pool))
   app.decorate('shuttingDown', false)
   app.decorate('readinessTimeoutMs', config.READINESS_TIMEOUT_MS)
+  app.decorate('inFlight', 0)
+  // Registered first, so every request that gets an onResponse was counted.
+  app.addHook('onRequest', async () => { app.inFlight++ })
+  app.addHook('onResponse', async () => { app.inFlight-- })
   app.addHook('onClose', async () => {
     await pool.end()
   })

@@ -31,7 +31,7 @@ async function main (): Promise<void> {
   let app: FastifyInstance | undefined
   let embedded: RunningPostgres | undefined
   let stopRequested = false
-  let inFlight = 0
+  const startup = new AbortController()
 
   // Each step checks stopRequested, so a signal during start-up stops what
   // has started so far instead of leaving embedded Postgres running.
@@ -52,10 +52,8 @@ async function main (): Promise<void> {
 
     app = await buildApp(config)
     logDatabase(app, config, embedded)
-    app.addHook('onRequest', async () => { inFlight++ })
-    app.addHook('onResponse', async () => { inFlight-- })
 
-    await waitForDatabase(app.pool, config.DATABASE_STARTUP_TIMEOUT_MS, app.log)
+    await waitForDatabase(app.pool, config.DATABASE_STARTUP_TIMEOUT_MS, app.log, startup.signal)
     if (stopRequested) {
       return
     }
@@ -68,20 +66,21 @@ async function main (): Promise<void> {
     delay: config.SHUTDOWN_GRACE_MS,
     logger: false,
     onTimeout: (delay) => {
-      app?.log.error({ graceMs: delay, inFlight }, 'grace period over, exiting with requests still in flight')
+      app?.log.error({ graceMs: delay, inFlight: app?.inFlight }, 'grace period over, exiting with requests still in flight')
     },
     onSecondSignal: (signal) => {
-      app?.log.warn({ signal, inFlight }, 'second signal, exiting now')
+      app?.log.warn({ signal, inFlight: app?.inFlight }, 'second signal, exiting now')
     },
     onSecondError: (error) => {
       app?.log.fatal({ err: error }, 'second error during shutdown, exiting now')
     }
   }, async ({ signal, err }) => {
     stopRequested = true
+    startup.abort()
     if (err !== undefined) {
       app?.log.fatal({ err }, 'unexpected error, shutting down')
     } else {
-      app?.log.info({ signal, inFlight }, 'shutting down')
+      app?.log.info({ signal, inFlight: app?.inFlight }, 'shutting down')
     }
     if (app !== undefined) {
       app.shuttingDown = true
@@ -95,6 +94,10 @@ async function main (): Promise<void> {
   try {
     await starting
   } catch (error) {
+    if (stopRequested) {
+      // A signal cancelled start-up; the shutdown handler exits.
+      return
+    }
     const message = error instanceof DatabaseNotReadyError ? error.message : 'failed to start'
     app?.log.fatal({ err: error }, message)
     if (app === undefined) {

@@ -100,6 +100,21 @@ t.test('start-up with the database down', async (t) => {
   t.notMatch(server.stdout, /Server listening/, 'never listens')
 })
 
+t.test('SIGTERM cancels the start-up wait', async (t) => {
+  const server = startServer(t, {
+    DATABASE_URL: `postgres://nobody:x@127.0.0.1:${await findFreePort()}/none`,
+    DATABASE_STARTUP_TIMEOUT_MS: '60000',
+    DATABASE_CONNECT_TIMEOUT_MS: '500',
+    PORT: String(await findFreePort()),
+    HOST: '127.0.0.1'
+  })
+  await server.waitForMessage(/^database unreachable, retrying$/)
+  const started = Date.now()
+  process.kill(server.pid, 'SIGTERM')
+  t.equal(await server.closed, 0, 'exits with code 0')
+  t.ok(Date.now() - started < 3000, 'without waiting out the retries')
+})
+
 t.test('start-up waits for a database that comes up', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'authors-late-'))
   t.teardown(async () => { await rm(dir, { recursive: true, force: true }) })

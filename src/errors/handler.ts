@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { problemFromDatabaseError } from './postgres.js'
 import { allowedMethods } from '../routes/index.js'
@@ -51,6 +53,24 @@ export function sendFrameworkError (error: FastifyError, request: FastifyRequest
 }
 
 /**
+ * Answers requests that Node's HTTP parser rejects (an unknown method,
+ * headers too large) with a problem response on the raw socket, because
+ * no Fastify request exists yet.
+ */
+export function sendClientError (error: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable) {
+    return
+  }
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400
+  const detail = status === 431 ? 'The request headers are too large.' : 'The request is not valid HTTP.'
+  const body = JSON.stringify(problemBody(status, detail))
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
+    `Content-Type: ${PROBLEM_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+  )
+}
+
+/**
  * Sends every error and unknown route as application/problem+json. A known
  * path requested with a method it lacks is 405 with an `Allow` header.
  * 5xx are logged at error level with the cause and the request id. The
@@ -72,7 +92,9 @@ export function registerErrorHandlers (app: FastifyInstance): void {
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split('?')[0] ?? ''
     const allowed = allowedMethods(app, path)
-    if (allowed.length > 0) {
+    // A route for this very method (a static-file wildcard, say) that found
+    // nothing is a 404, not a 405.
+    if (allowed.length > 0 && !allowed.includes(request.method)) {
       const allow = allowed.join(', ')
       return sendProblem(reply, new HttpProblem(405, `${request.method} is not allowed here; use ${allow}.`, { allow }))
     }

@@ -6,10 +6,10 @@ import { badRequest } from '../errors/problem.js'
  * an id above 2^53 - 1, which no row can have because the identity columns
  * stop there. Throws 400 for an id beyond the bigint range.
  */
-export function parseId (text: string): number | null {
+export function parseId (text: string, field = 'params/id'): number | null {
   const value = BigInt(text)
   if (value > INT8_MAX) {
-    throw badRequest('params/id must be at most 9223372036854775807')
+    throw badRequest(`${field} must be at most 9223372036854775807`)
   }
   return value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : null
 }

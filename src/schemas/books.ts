@@ -1,9 +1,9 @@
 import { Type, type Static } from 'typebox'
-import { CURSOR_PATTERN, ISBN_PATTERN, LIMIT_PATTERN, OPTIONAL_ID_PATTERN, TEXT_PATTERN } from './common.js'
+import { CURSOR_PATTERN, DATE_PATTERN, ISBN_PATTERN, LIMIT_PATTERN, OPTIONAL_ID_PATTERN, TEXT_PATTERN } from './common.js'
 
 const Title = Type.String({ minLength: 1, maxLength: 200, pattern: TEXT_PATTERN })
 const Isbn = Type.Union([Type.String({ pattern: ISBN_PATTERN }), Type.Null()])
-const PublishedOn = Type.Union([Type.String({ format: 'date' }), Type.Null()])
+const PublishedOn = Type.Union([Type.String({ format: 'date', pattern: DATE_PATTERN }), Type.Null()])
 const Tags = Type.Array(Type.String({ minLength: 1, maxLength: 50, pattern: TEXT_PATTERN }), { maxItems: 20 })
 const AuthorId = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })
 
@@ -12,7 +12,7 @@ export const Book = Type.Object({
   authorId: Type.Integer({ minimum: 1 }),
   title: Type.String(),
   isbn: Type.Union([Type.String(), Type.Null()]),
-  publishedOn: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
+  publishedOn: Type.Union([Type.String({ format: 'date', pattern: DATE_PATTERN }), Type.Null()]),
   tags: Type.Array(Type.String()),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' })
@@ -65,8 +65,8 @@ export const BookListQuery = Type.Object(
       Type.String({ maxLength: 50, pattern: TEXT_PATTERN }),
       Type.Array(Type.String({ maxLength: 50, pattern: TEXT_PATTERN }), { maxItems: 20 })
     ])),
-    publishedFrom: Type.Optional(EmptyOr(Type.String({ format: 'date' }))),
-    publishedTo: Type.Optional(EmptyOr(Type.String({ format: 'date' }))),
+    publishedFrom: Type.Optional(EmptyOr(Type.String({ format: 'date', pattern: DATE_PATTERN }))),
+    publishedTo: Type.Optional(EmptyOr(Type.String({ format: 'date', pattern: DATE_PATTERN }))),
     q: Type.Optional(Type.String({ maxLength: 200, pattern: TEXT_PATTERN })),
     limit: Type.Optional(Type.String({ pattern: LIMIT_PATTERN })),
     cursor: Type.Optional(Type.String({ pattern: CURSOR_PATTERN }))

@@ -23,6 +23,9 @@ export const ISBN_PATTERN = '^97[89][0-9]{10}$'
 /** An id filter: a positive decimal integer, or empty for no filter. */
 export const OPTIONAL_ID_PATTERN = '^(?:[1-9][0-9]{0,18})?$'
 
+/** Years 0001 to 9999: Postgres has no year 0, which the `date` format allows. */
+export const DATE_PATTERN = '^(?!0000)[0-9]{4}-'
+
 /** Validation messages for the patterns above, keyed by pattern. */
 export const PATTERN_MESSAGES: Record<string, string> = {
   [TEXT_PATTERN]: 'must not contain NUL (U+0000) or unpaired surrogate characters',
@@ -30,7 +33,8 @@ export const PATTERN_MESSAGES: Record<string, string> = {
   [LIMIT_PATTERN]: 'must be an integer from 1 to 100',
   [CURSOR_PATTERN]: 'must be a cursor returned by a previous page',
   [ISBN_PATTERN]: 'must be an ISBN-13: 13 digits starting with 978 or 979',
-  [OPTIONAL_ID_PATTERN]: 'must be a positive decimal integer or empty'
+  [OPTIONAL_ID_PATTERN]: 'must be a positive decimal integer or empty',
+  [DATE_PATTERN]: 'must be a date from 0001-01-01 to 9999-12-31'
 }
 
 /** Largest value of a Postgres bigint: an id above it is malformed. */

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { connect } from 'node:net'
 import t, { type Test } from 'tap'
 import { buildTestApp } from '../helpers/app.js'
 
@@ -479,6 +480,36 @@ t.test('framework errors', async (t) => {
       payload: '{"name":"n","bio":"b"}'
     })
     assertProblem(t, response, 415)
+  })
+
+  t.test('invalid UTF-8 bytes are 400', async (t) => {
+    const payload = Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xff, 0xfe]), Buffer.from('","bio":"b"}')])
+    const response = await app.inject({ method: 'POST', url: '/authors', headers: JSON_HEADERS, payload })
+    assertProblem(t, response, 400, /not valid UTF-8/)
+  })
+
+  t.test('missing static file is 404, not 405', async (t) => {
+    const response = await app.inject({ method: 'GET', url: '/docs/static/missing.js' })
+    t.equal(response.statusCode, 404)
+  })
+
+  t.test('HTTP the parser rejects is a problem', async (t) => {
+    await app.listen({ host: '127.0.0.1', port: 0 })
+    const address = app.server.address()
+    const port = typeof address === 'object' && address !== null ? address.port : 0
+    const send = async (raw: string): Promise<string> => await new Promise((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => { socket.end(raw) })
+      let received = ''
+      socket.on('data', (chunk) => { received += chunk.toString() })
+      socket.on('end', () => { resolve(received) })
+      socket.on('error', reject)
+    })
+    const badMethod = await send('FOO /authors HTTP/1.1\r\nHost: x\r\n\r\n')
+    t.match(badMethod, /^HTTP\/1\.1 400 /, 'unknown method is 400')
+    t.match(badMethod, /content-type: application\/problem\+json/i, 'as problem+json')
+    const bigHeader = await send(`GET /authors HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20000)}\r\n\r\n`)
+    t.match(bigHeader, /^HTTP\/1\.1 431 /, 'oversized headers are 431')
+    t.match(bigHeader, /"status":431/, 'with a problem body')
   })
 
   t.test('non-UTF-8 charset is 415', async (t) => {

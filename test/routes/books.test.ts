@@ -90,6 +90,7 @@ t.test('POST /books', async (t) => {
     ['a missing title', { authorId }, /body\/title is required/],
     ['a string authorId', { authorId: String(authorId), title: 'x' }, /authorId must be integer/],
     ['an impossible date', { authorId, title: 'x', publishedOn: '2023-02-29' }, /publishedOn/],
+    ['year 0000', { authorId, title: 'x', publishedOn: '0000-01-01' }, /publishedOn must be a date from 0001-01-01/],
     ['a date with a time', { authorId, title: 'x', publishedOn: '2023-02-01T00:00:00Z' }, /publishedOn/],
     ['a non-array tags', { authorId, title: 'x', tags: 'sf' }, /tags/],
     ['a null tags', { authorId, title: 'x', tags: null }, /tags/],
@@ -274,7 +275,10 @@ t.test('GET /books filters and pages', async (t) => {
   t.same(seen, ids(books), 'pages cover every book once')
   t.equal(pages, 3, '5 books in pages of 2')
 
-  const bad = ['authorId=abc', 'authorId=0', 'publishedFrom=1969-13-01', 'publishedTo=yesterday', 'limit=0', 'cursor=abc$', 'sort=title', `q=${'x'.repeat(201)}`]
+  const overflow = await app.inject({ method: 'GET', url: '/books?authorId=9223372036854775808' })
+  assertProblem(t, overflow, 400, /querystring\/authorId must be at most/)
+
+  const bad = ['publishedFrom=0000-01-01', 'authorId=abc', 'authorId=0', 'publishedFrom=1969-13-01', 'publishedTo=yesterday', 'limit=0', 'cursor=abc$', 'sort=title', `q=${'x'.repeat(201)}`]
   for (const query of bad) {
     assertProblem(t, await app.inject({ method: 'GET', url: `/books?${query}` }), 400)
   }

@@ -62,7 +62,7 @@ const booksRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
     // One extra row shows whether another page follows.
     const rows = await listBooks.run({
-      authorId: authorId === undefined ? undefined : parseId(authorId) ?? 0,
+      authorId: authorId === undefined ? undefined : parseId(authorId, 'querystring/authorId') ?? 0,
       tags,
       publishedFrom: filterValue(query.publishedFrom),
       publishedTo: filterValue(query.publishedTo),
