@@ -5,15 +5,13 @@
 // installs anything itself.
 
 import { existsSync } from 'node:fs'
-import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
-import type { FastifyInstance, RouteOptions } from 'fastify'
 import { chromium } from 'playwright-core'
 import t, { type Test } from 'tap'
-import { buildTestApp } from './helpers/app.js'
+import { buildAppWithRoutes, isDocumented } from './helpers/routes.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 const CHROMIUM_ARGS = [
@@ -28,38 +26,12 @@ const CHROMIUM_ARGS = [
 ]
 const TIMEOUT_MS = 30_000
 
-/** `GET /authors/{id}` for each method of a route, leaving out HEAD, /openapi.json and /docs. */
-function operationKeys (method: RouteOptions['method'], url: string): string[] {
-  const path = (url.length > 1 ? url.replace(/\/$/, '') : url).replace(/:([A-Za-z0-9_]+)/g, '{$1}')
-  if (path === '/openapi.json' || path === '/docs' || path.startsWith('/docs/')) {
-    return []
-  }
-  return [method].flat().filter((one) => one !== 'HEAD').map((one) => `${one.toUpperCase()} ${path}`)
-}
-
-/** Builds the app on a fresh database and lists the routes it registers (see test/openapi.test.ts). */
-async function buildAppWithRoutes (t: Test): Promise<{ app: FastifyInstance, routes: Set<string> }> {
-  const routes = new Set<string>()
-  const onInit = (message: unknown): void => {
-    const { fastify } = message as { fastify: FastifyInstance }
-    fastify.addHook('onRoute', (route) => {
-      for (const key of operationKeys(route.method, route.url)) {
-        routes.add(key)
-      }
-    })
-  }
-  subscribe('fastify.initialization', onInit)
-  try {
-    return { app: await buildTestApp(t), routes }
-  } finally {
-    unsubscribe('fastify.initialization', onInit)
-  }
-}
-
 const TEST_NAME = 'Swagger UI at /docs in headless Chromium'
 
 async function run (t: Test): Promise<void> {
-  const { app, routes } = await buildAppWithRoutes(t)
+  const built = await buildAppWithRoutes(t)
+  const app = built.app
+  const routes = new Set([...built.routes].filter(isDocumented))
   await app.listen({ host: '127.0.0.1', port: 0 })
   const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
 
