@@ -13,3 +13,20 @@ export function parseId (text: string, field = 'params/id'): number | null {
   }
   return value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : null
 }
+
+/**
+ * Runs `query` for the row with the path id `text`, and returns its one
+ * row. Throws `missing(text)` when no row matches or no row can have the id.
+ */
+export async function rowById<Row> (
+  text: string,
+  query: (id: number) => Promise<Row[]>,
+  missing: (text: string) => Error
+): Promise<Row> {
+  const id = parseId(text)
+  const [row] = id === null ? [] : await query(id)
+  if (row === undefined) {
+    throw missing(text)
+  }
+  return row
+}

@@ -23,13 +23,12 @@ import {
   AuthorWithBooks
 } from '../../schemas/authors.js'
 import { BookPage, PageQuery, type Book, type NestedBookInput } from '../../schemas/books.js'
-import { decodeIdCursor, encodeIdCursor } from '../books/cursor.js'
+import { decodeIdCursor } from '../books/cursor.js'
 import { checkIsbn, toBook, type BookRow } from '../books/mapping.js'
+import { pageLimit, toPage } from '../pagination.js'
 import { IdParams, NoQuery, Problem } from '../../schemas/common.js'
-import { parseId } from '../ids.js'
-import { decodeCursor, encodeCursor } from './cursor.js'
-
-const DEFAULT_LIMIT = 20
+import { parseId, rowById } from '../ids.js'
+import { decodeAuthorCursor } from './cursor.js'
 
 /** Inserts an author and its books on one connection, which the caller wraps in a transaction. */
 async function createWithBooks (
@@ -67,7 +66,8 @@ function bookFromOuterJoin (row: IListAuthorBooksResult): BookRow | undefined {
   if (id === null || title === null || tags === null || createdAt === null || updatedAt === null) {
     return undefined
   }
-  return { id, authorId: row.authorId, title, isbn: row.isbn, publishedOn: row.publishedOn, tags, createdAt, updatedAt }
+  const { authorId, isbn, publishedOn } = row
+  return { id, authorId, title, isbn, publishedOn, tags, createdAt, updatedAt }
 }
 
 /**
@@ -99,7 +99,9 @@ const authorsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { name, bio, books } = request.body
     books?.forEach((book, index) => { checkIsbn(book.isbn, `body/books/${index}/isbn`) })
 
-    const created = await withTransaction(app.pool, async (client) => await createWithBooks(client, { name, bio }, books))
+    const created = await withTransaction(app.pool, async (client) => {
+      return await createWithBooks(client, { name, bio }, books)
+    })
 
     return reply.code(201).header('location', `/authors/${created.id}`).send(created)
   })
@@ -112,7 +114,7 @@ const authorsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request) => {
     const id = parseId(request.params.id)
-    const limit = request.query.limit === undefined ? DEFAULT_LIMIT : Number(request.query.limit)
+    const limit = pageLimit(request.query.limit)
     const afterId = request.query.cursor === undefined ? undefined : decodeIdCursor(request.query.cursor)
 
     // No row: unknown author. One row with a null book id: no (more) books.
@@ -124,11 +126,8 @@ const authorsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const book = bookFromOuterJoin(row)
       return book === undefined ? [] : [book]
     })
-    const page = books.slice(0, limit)
-    const last = page.at(-1)
 
-    const nextCursor = books.length > limit && last !== undefined ? encodeIdCursor(last.id) : null
-    return { items: page.map(toBook), nextCursor }
+    return toPage(books, limit, toBook, (book) => [book.id])
   })
 
   app.get('/', {
@@ -137,16 +136,11 @@ const authorsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: AuthorPage, 400: Problem }
     }
   }, async (request) => {
-    const limit = request.query.limit === undefined ? DEFAULT_LIMIT : Number(request.query.limit)
-    const after = request.query.cursor === undefined ? undefined : decodeCursor(request.query.cursor)
+    const limit = pageLimit(request.query.limit)
+    const after = request.query.cursor === undefined ? undefined : decodeAuthorCursor(request.query.cursor)
 
-    // Fetching one extra row shows whether another page follows.
     const rows = await listAuthors.run({ afterName: after?.name, afterId: after?.id, limit: limit + 1 }, db)
-    const page = rows.slice(0, limit)
-    const last = page.at(-1)
-
-    const nextCursor = rows.length > limit && last !== undefined ? encodeCursor(last) : null
-    return { items: page.map(toAuthor), nextCursor }
+    return toPage(rows, limit, toAuthor, (row) => [row.name, row.id])
   })
 
   app.get('/:id', {
@@ -156,11 +150,11 @@ const authorsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Author, 400: Problem, 404: Problem }
     }
   }, async (request) => {
-    const id = parseId(request.params.id)
-    const [row] = id === null ? [] : await getAuthor.run({ id }, db)
-    if (row === undefined) {
-      throw authorNotFound(request.params.id)
-    }
+    const row = await rowById(
+      request.params.id,
+      async (id) => await getAuthor.run({ id }, db),
+      authorNotFound
+    )
 
     return toAuthor(row)
   })
@@ -173,11 +167,11 @@ const authorsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Author, 400: Problem, 404: Problem }
     }
   }, async (request) => {
-    const id = parseId(request.params.id)
-    const [row] = id === null ? [] : await replaceAuthor.run({ ...request.body, id }, db)
-    if (row === undefined) {
-      throw authorNotFound(request.params.id)
-    }
+    const row = await rowById(
+      request.params.id,
+      async (id) => await replaceAuthor.run({ ...request.body, id }, db),
+      authorNotFound
+    )
 
     return toAuthor(row)
   })
@@ -190,11 +184,11 @@ const authorsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Author, 400: Problem, 404: Problem }
     }
   }, async (request) => {
-    const id = parseId(request.params.id)
-    const [row] = id === null ? [] : await updateAuthor.run({ ...request.body, id }, db)
-    if (row === undefined) {
-      throw authorNotFound(request.params.id)
-    }
+    const row = await rowById(
+      request.params.id,
+      async (id) => await updateAuthor.run({ ...request.body, id }, db),
+      authorNotFound
+    )
 
     return toAuthor(row)
   })
@@ -206,11 +200,11 @@ const authorsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 204: Type.Null(), 400: Problem, 404: Problem, 409: Problem }
     }
   }, async (request, reply) => {
-    const id = parseId(request.params.id)
-    const [row] = id === null ? [] : await deleteAuthor.run({ id }, db)
-    if (row === undefined) {
-      throw authorNotFound(request.params.id)
-    }
+    await rowById(
+      request.params.id,
+      async (id) => await deleteAuthor.run({ id }, db),
+      authorNotFound
+    )
 
     return reply.code(204).send(null)
   })

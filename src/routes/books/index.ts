@@ -11,11 +11,10 @@ import {
 import { notFound } from '../../errors/problem.js'
 import { Book, BookInput, BookListQuery, BookPage, BookPatch, BookWithAuthor } from '../../schemas/books.js'
 import { IdParams, NoQuery, Problem } from '../../schemas/common.js'
-import { parseId } from '../ids.js'
-import { decodeIdCursor, encodeIdCursor } from './cursor.js'
+import { parseId, rowById } from '../ids.js'
+import { pageLimit, toPage } from '../pagination.js'
+import { decodeIdCursor } from './cursor.js'
 import { checkIsbn, likePattern, toBook, toBookWithAuthor } from './mapping.js'
-
-const DEFAULT_LIMIT = 20
 
 function bookNotFound (id: string): Error {
   return notFound(`Book ${id} does not exist.`)
@@ -55,12 +54,11 @@ const booksRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request) => {
     const query = request.query
-    const limit = query.limit === undefined ? DEFAULT_LIMIT : Number(query.limit)
+    const limit = pageLimit(query.limit)
     const authorId = filterValue(query.authorId)
     const tags = [query.tag ?? []].flat().filter((tag) => tag !== '')
     const q = filterValue(query.q)
 
-    // One extra row shows whether another page follows.
     const rows = await listBooks.run({
       authorId: authorId === undefined ? undefined : parseId(authorId, 'querystring/authorId') ?? 0,
       tags,
@@ -70,11 +68,7 @@ const booksRoutes: FastifyPluginAsyncTypebox = async (app) => {
       afterId: query.cursor === undefined ? undefined : decodeIdCursor(query.cursor),
       limit: limit + 1
     }, db)
-    const page = rows.slice(0, limit)
-    const last = page.at(-1)
-
-    const nextCursor = rows.length > limit && last !== undefined ? encodeIdCursor(last.id) : null
-    return { items: page.map(toBook), nextCursor }
+    return toPage(rows, limit, toBook, (row) => [row.id])
   })
 
   app.get('/:id', {
@@ -84,11 +78,11 @@ const booksRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: BookWithAuthor, 400: Problem, 404: Problem }
     }
   }, async (request) => {
-    const id = parseId(request.params.id)
-    const [row] = id === null ? [] : await getBook.run({ id }, db)
-    if (row === undefined) {
-      throw bookNotFound(request.params.id)
-    }
+    const row = await rowById(
+      request.params.id,
+      async (id) => await getBook.run({ id }, db),
+      bookNotFound
+    )
 
     return toBookWithAuthor(row)
   })
@@ -101,14 +95,14 @@ const booksRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Book, ...failures }
     }
   }, async (request) => {
-    const id = parseId(request.params.id)
     const { authorId, title, isbn = null, publishedOn = null, tags = [] } = request.body
     checkIsbn(isbn)
 
-    const [row] = id === null ? [] : await replaceBook.run({ id, authorId, title, isbn, publishedOn, tags }, db)
-    if (row === undefined) {
-      throw bookNotFound(request.params.id)
-    }
+    const row = await rowById(
+      request.params.id,
+      async (id) => await replaceBook.run({ id, authorId, title, isbn, publishedOn, tags }, db),
+      bookNotFound
+    )
 
     return toBook(row)
   })
@@ -121,26 +115,20 @@ const booksRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Book, ...failures }
     }
   }, async (request) => {
-    const id = parseId(request.params.id)
     const body = request.body
     checkIsbn(body.isbn)
 
-    const [row] = id === null
-      ? []
-      : await updateBook.run({
-        id,
-        authorId: body.authorId,
-        title: body.title,
-        tags: body.tags,
-        // `in` tells an explicit null, which clears the column, from absence.
-        setIsbn: 'isbn' in body,
-        isbn: body.isbn,
-        setPublishedOn: 'publishedOn' in body,
-        publishedOn: body.publishedOn
-      }, db)
-    if (row === undefined) {
-      throw bookNotFound(request.params.id)
-    }
+    const row = await rowById(request.params.id, async (id) => await updateBook.run({
+      id,
+      authorId: body.authorId,
+      title: body.title,
+      tags: body.tags,
+      // `in` separates an explicit null, which clears the column, from absence.
+      setIsbn: 'isbn' in body,
+      isbn: body.isbn,
+      setPublishedOn: 'publishedOn' in body,
+      publishedOn: body.publishedOn
+    }, db), bookNotFound)
 
     return toBook(row)
   })
@@ -152,11 +140,7 @@ const booksRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 204: Type.Null(), 400: Problem, 404: Problem }
     }
   }, async (request, reply) => {
-    const id = parseId(request.params.id)
-    const [row] = id === null ? [] : await deleteBook.run({ id }, db)
-    if (row === undefined) {
-      throw bookNotFound(request.params.id)
-    }
+    await rowById(request.params.id, async (id) => await deleteBook.run({ id }, db), bookNotFound)
 
     return reply.code(204).send(null)
   })
