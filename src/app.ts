@@ -22,9 +22,9 @@ declare module 'fastify' {
     db: IDatabaseConnection
     /** True once shutdown began; GET /readyz then returns 503. */
     shuttingDown: boolean
-    /** Longest wait of GET /readyz for its database round trip, in ms. */
+    /** Maximum wait of GET /readyz for its database round trip, in ms. */
     readinessTimeoutMs: number
-    /** Requests received and not yet answered, for the shutdown log. */
+    /** Requests received and not yet responded to, for the shutdown log. */
     inFlight: number
   }
 }
@@ -138,7 +138,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   })
 
   // During shutdown, each response closes its keep-alive connection, so the
-  // server can close once in-flight requests are answered.
+  // server can close once in-flight requests have their responses.
   app.addHook('onSend', async (_request, reply, payload) => {
     if (app.shuttingDown) {
       reply.header('connection', 'close')

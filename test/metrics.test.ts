@@ -26,7 +26,7 @@ function unescapeLabel (value: string): string {
   return value.replace(/\\([\\"n])/g, (_match, char: string) => (char === 'n' ? '\n' : char))
 }
 
-/** A sample value; like Prometheus (Go's ParseFloat), NaN and Inf in any case (prom-client writes `Nan`). */
+/** Parses a sample value, accepting NaN and Inf in any case as Prometheus does (prom-client writes `Nan`). */
 function parseValue (text: string): number {
   if (/^nan$/i.test(text)) return NaN
   const infinity = /^([+-]?)inf(?:inity)?$/i.exec(text)

@@ -53,7 +53,7 @@ export function sendFrameworkError (error: FastifyError, request: FastifyRequest
 }
 
 /**
- * Answers requests that Node's HTTP parser rejects (an unknown method,
+ * Responds to requests that Node's HTTP parser rejects (an unknown method,
  * headers too large) with a problem response on the raw socket, because
  * no Fastify request exists yet.
  */

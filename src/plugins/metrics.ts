@@ -36,16 +36,16 @@ function processMetrics (): Registry {
 }
 
 /**
- * The SQLSTATE class (first two characters) of a database error, NO_SQLSTATE
- * for a connection error, or undefined for an error that does not come
- * from the database, such as a validation error or a 404.
+ * Returns the SQLSTATE class (first two characters) of a database error,
+ * NO_SQLSTATE for a connection error, or undefined for an error that does
+ * not come from the database, such as a validation error or a 404.
  */
 function sqlStateClass (error: unknown): string | undefined {
   if (error instanceof pg.DatabaseError && error.code !== undefined) {
     return error.code.slice(0, 2)
   }
-  // For anything but a pg.DatabaseError, problemFromDatabaseError answers
-  // only for connection errors (refused, lost, connect timeout).
+  // For anything but a pg.DatabaseError, problemFromDatabaseError returns a
+  // problem only for connection errors (refused, lost, connect timeout).
   if (error instanceof Error && problemFromDatabaseError(error) !== undefined) {
     return NO_SQLSTATE
   }
@@ -53,9 +53,9 @@ function sqlStateClass (error: unknown): string | undefined {
 }
 
 /**
- * A route's log level that keeps its requests out of the request log at
- * info: warn, or the app's level when that is higher. A pino child may log
- * below its parent's level, so warn under LOG_LEVEL=error would add lines.
+ * Returns a route log level that keeps its requests out of the request log
+ * at info: warn, or the app's level when that is higher. A pino child may
+ * log below its parent's level, so warn under LOG_LEVEL=error would add lines.
  */
 function quietLevel (appLevel: string): LogLevel {
   return appLevel === 'error' || appLevel === 'fatal' || appLevel === 'silent' ? appLevel : 'warn'

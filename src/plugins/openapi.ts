@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify'
 import { PROBLEM_TYPES } from '../errors/problem.js'
 import { Problem } from '../schemas/common.js'
 
-/** Where the document and the reference page are served; both are left out of the document. */
+/** Paths of the document and the reference page, which the document leaves out. */
 export const OPENAPI_PATH = '/openapi.json'
 export const DOCS_PREFIX = '/docs'
 
@@ -21,7 +21,7 @@ const OPERATION_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'p
 /**
  * What each error status means, after docs/errors.md. The plugin writes
  * these into every operation, so routes declare only what is specific to
- * them (404, 409, 422); nothing here may depend on the configuration,
+ * them (404, 409, 422). Nothing here may depend on the configuration,
  * because openapi.json is generated with a throwaway one.
  */
 const ERROR_MEANINGS: Record<number, string> = {
@@ -124,12 +124,12 @@ function operationIdFor (method: string, path: string): string {
 }
 
 /**
- * Completes the generated document without touching the routes: every
+ * Completes the generated document without touching the routes. Every
  * operation gets a tag (the first path segment) and an operationId unless
- * its route declares them; every error status, declared or added (400,
- * 415, 500 and 503 everywhere, 413 where Fastify reads a body), is an
- * application/problem+json response referencing the shared Problem schema;
- * success responses get their status text and 201 its Location header.
+ * its route declares them. Every error status, declared or added (400, 415,
+ * 500 and 503 everywhere, 413 where Fastify reads a body), becomes an
+ * application/problem+json response with the shared Problem schema.
+ * Success responses get their status text, and 201 its Location header.
  */
 export function completeDocument<T> (document: T): T {
   const openapi = document as OpenApiObject
@@ -216,8 +216,8 @@ export async function registerOpenApi (app: FastifyInstance): Promise<void> {
       info: { title: name, version, description: API_DESCRIPTION },
       servers: [{ url: '/' }]
     },
-    // A route at its plugin's prefix (`/` under `/authors`) also answers
-    // without the slash; the document names the form the README uses.
+    // A route at its plugin's prefix (`/` under `/authors`) also matches
+    // without the slash, and the document names the form the README uses.
     transform: ({ schema, url }) => ({ schema, url: url.length > 1 ? url.replace(/\/$/, '') : url }),
     transformObject: (documentObject) => 'openapiObject' in documentObject
       ? completeDocument(documentObject.openapiObject)

@@ -11,12 +11,14 @@
 # 2. starts dockerd in the background when no engine responds (log in
 #    $CHECK_WORK/dockerd.log); if it cannot start, the checks are skipped
 #    and the script exits 0;
-# 3. builds the stand-ins, then: compose up --build, waits for both services
-#    to be healthy, create/get/list/patch/delete with curl; down and up
-#    again, the author created before is still there; `docker stop` on the
-#    api container exits 0 within 10 s; `npm test` on a testcontainers
+# 3. builds the stand-ins;
+# 4. runs `just up`, waits for both services to be healthy, and runs
+#    create, get, list, patch and delete with curl;
+# 5. runs `just down` and `just up`, and finds the author created before;
+# 6. checks that `docker stop` on the api container exits 0 within 10 s;
+# 7. checks the dev stack, then runs `npm test` on a testcontainers
 #    Postgres from the stand-in image;
-# 4. removes what it started: the compose project (project name
+# 8. removes what it started: the compose project (project name
 #    authors-check, its volume included) and dockerd, by pid, if it
 #    started it.
 # Prints each step; exits non-zero on the first failure.

@@ -7,10 +7,10 @@ import type { Test } from 'tap'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
-/** Longest wait for a log line or a response before the test fails. */
+/** Maximum wait for a log line or a response before the test fails. */
 export const WAIT_MS = 30_000
 
-/** Longest wait for the server to exit after SIGTERM. */
+/** Maximum wait for the server to exit after SIGTERM. */
 export const STOP_MS = 10_000
 
 export type LogEntry = Record<string, unknown>
