@@ -11,9 +11,11 @@ default:
     @just --list
 
 # Without DATABASE_URL, dev uses the dev stack's Postgres (compose.dev.yaml)
-# when Docker works, else embedded Postgres; it prints which.
+# when Docker works, else embedded Postgres; it prints which. It rebuilds
+# either from schema.sql when that file changes, but never a DATABASE_URL
+# database (scripts/dev.ts).
 
-# Run the service with hot reload on the dev stack or embedded Postgres.
+# Run the service, regenerating types and reloading on every save.
 dev:
     #!/usr/bin/env bash
     set -euo pipefail
@@ -23,16 +25,17 @@ dev:
       if docker info >/dev/null 2>&1 && just _dev-postgres; then
         password=$(grep -s '^POSTGRES_PASSWORD=' .env | cut -d= -f2-)
         export DATABASE_URL="postgres://postgres:${password}@127.0.0.1:5432/postgres"
+        export DEV_DATABASE_MANAGED=true
         echo "just dev: using the dev stack's Postgres on 127.0.0.1:5432 (compose.dev.yaml)"
       else
         echo "just dev: Docker is not available; using embedded Postgres in .data/postgres"
       fi
     fi
-    exec tsx watch --clear-screen=false src/server.ts
+    exec tsx scripts/dev.ts
 
-# Regenerate generated/ from queries/ and schema.sql.
-gen:
-    tsx scripts/gen.ts
+# Regenerate generated/ from queries/ and schema.sql; `just gen --check` only names stale files.
+gen *args:
+    tsx scripts/gen.ts {{args}}
 
 # Run the test suite against a real Postgres; extra arguments go to tap.
 test *args:

@@ -1,0 +1,282 @@
+// `just dev`: runs the service with the SQL-first loop.
+//
+// - Saving a file under queries/ regenerates its types with pgtyped and
+//   reloads the service. A query that fails to compile is logged with its
+//   file, line, name and the database's message, and the service keeps
+//   running the code it had.
+// - Saving schema.sql rebuilds the development database from it (when
+//   `just dev` manages that database), regenerates every query's types and
+//   reloads the service. A schema.sql that fails to apply is logged with its
+//   line, and the database and service stay as they were.
+// - Saving a file under src/ reloads the service.
+// - The TypeScript compiler runs in watch mode beside it and logs every
+//   place a change breaks.
+// Each of these logs one line, with the time it took.
+//
+// The database: DATABASE_URL when set, else embedded Postgres in
+// EMBEDDED_POSTGRES_DIR. `just dev` rebuilds only a database it manages:
+// embedded Postgres, or the dev stack's Postgres, which the justfile marks
+// with DEV_DATABASE_MANAGED=true.
+
+import { readdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import chokidar from 'chokidar'
+import closeWithGrace from 'close-with-grace'
+import { pino, type Logger } from 'pino'
+import { loadConfig, ConfigError, type Config } from '../src/config/index.js'
+import type { RunningPostgres } from '../src/db/embedded.js'
+import { describeDatabase } from '../src/db/pool.js'
+import { loggerOptions } from '../src/logger.js'
+import { root } from './codegen/pgtyped.js'
+import { PgtypedWatcher, ServiceProcess, TypeChecker, type TimedPgtypedEvent } from './dev/children.js'
+import { prepareRebuild, readFingerprint, readSchemaFile, SchemaError, writeFingerprint } from './dev/database.js'
+
+/** Maximum wait for pgtyped's pass over every SQL file. */
+const GENERATE_TIMEOUT_MS = 60_000
+
+/** Quiet period after a change under src/ before the service reloads, so a save of several files reloads once. */
+const SOURCE_SETTLE_MS = 100
+
+interface DevDatabase {
+  connectionString: string
+  /** True when `just dev` may drop and rebuild the database from schema.sql. */
+  managed: boolean
+  embedded: RunningPostgres | undefined
+}
+
+async function openDatabase (config: Config, log: Logger): Promise<DevDatabase> {
+  if (config.DATABASE_URL !== undefined) {
+    const managed = process.env.DEV_DATABASE_MANAGED === 'true'
+    log.info({ database: describeDatabase(config.DATABASE_URL), managed }, managed
+      ? 'using the dev stack database; saving schema.sql rebuilds it'
+      : 'using DATABASE_URL; saving schema.sql does not rebuild it')
+    return { connectionString: config.DATABASE_URL, managed, embedded: undefined }
+  }
+  const { startEmbeddedPostgres } = await import('../src/db/embedded.js')
+  const embedded = await startEmbeddedPostgres({ dir: config.EMBEDDED_POSTGRES_DIR, port: config.EMBEDDED_POSTGRES_PORT })
+  log.info({ dir: config.EMBEDDED_POSTGRES_DIR, port: config.EMBEDDED_POSTGRES_PORT, created: embedded.created },
+    'using embedded Postgres; saving schema.sql rebuilds it')
+  return { connectionString: embedded.connectionString, managed: true, embedded }
+}
+
+async function queryFiles (): Promise<string[]> {
+  const names = await readdir(join(root, 'queries'))
+  return names.filter((name) => name.endsWith('.sql')).sort().map((name) => `queries/${name}`)
+}
+
+/** Logs each failed file's errors, one line per error; returns how many files failed. */
+function logFailures (log: Logger, results: TimedPgtypedEvent[]): number {
+  let failed = 0
+  for (const { event } of results) {
+    if (event.kind === 'failed') {
+      failed += 1
+      for (const error of event.errors) {
+        log.error({ file: event.file, error }, `query failed to compile: ${error}`)
+      }
+    }
+  }
+  return failed
+}
+
+/**
+ * Runs one task at a time in arrival order, so a reload never overlaps a
+ * rebuild. A task that fails is logged and the queue goes on.
+ */
+class TaskQueue {
+  #tail: Promise<void> = Promise.resolve()
+  constructor (private readonly log: Logger) {}
+
+  push (name: string, task: () => Promise<void>): Promise<void> {
+    this.#tail = this.#tail.then(task).catch((error: unknown) => {
+      this.log.error({ err: error, task: name }, `${name} failed`)
+    })
+    return this.#tail
+  }
+}
+
+async function main (): Promise<void> {
+  let config: Config
+  try {
+    config = loadConfig()
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message)
+      process.exit(1)
+    }
+    throw error
+  }
+  const log = pino({ ...(loggerOptions(config) as pino.LoggerOptions), name: 'dev' })
+
+  const database = await openDatabase(config, log)
+  const queue = new TaskQueue(log)
+  const pgtyped = new PgtypedWatcher(log)
+  const readyHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST
+  const service = new ServiceProcess(
+    { ...process.env, DATABASE_URL: database.connectionString },
+    `http://${readyHost.includes(':') ? `[${readyHost}]` : readyHost}:${config.PORT}/readyz`,
+    config.DATABASE_STARTUP_TIMEOUT_MS + 30_000
+  )
+  const typeChecker = new TypeChecker(({ errors, durationMs }) => {
+    if (errors.length === 0) {
+      log.info({ durationMs }, 'type check passed')
+      return
+    }
+    log.warn({ durationMs, errors }, `type check found ${errors.length} error${errors.length === 1 ? '' : 's'}:\n  ${errors.join('\n  ')}`)
+  })
+
+  /** Restarts the service; returns the milliseconds until it was ready again. */
+  const reload = async (): Promise<number | undefined> => {
+    const started = Date.now()
+    await service.stop()
+    const result = await service.start()
+    if (!result.ready) {
+      log.error({ reason: result.reason }, `the service did not start: ${result.reason}; it starts again on the next change`)
+      return undefined
+    }
+    return Date.now() - started
+  }
+
+  /**
+   * Starts pgtyped, which generates every query file against the current
+   * database first; returns those results. The per-file handler below
+   * ignores them, because the caller reloads once for all of them.
+   */
+  let generatingAll = false
+  const generateAll = async (): Promise<TimedPgtypedEvent[]> => {
+    const files = await queryFiles()
+    generatingAll = true
+    try {
+      const waiting = pgtyped.waitForFiles(files, GENERATE_TIMEOUT_MS)
+      pgtyped.start(database.connectionString)
+      return await waiting
+    } finally {
+      generatingAll = false
+    }
+  }
+
+  const rebuild = async (reason: string): Promise<void> => {
+    const started = Date.now()
+    const schema = await readSchemaFile()
+    let prepared
+    try {
+      prepared = await prepareRebuild(database.connectionString, schema)
+    } catch (error) {
+      if (error instanceof SchemaError) {
+        log.error({ file: 'schema.sql', error: error.message },
+          `schema.sql failed to apply: ${error.message}; the database and the service are unchanged`)
+        return
+      }
+      throw error
+    }
+    await service.stop()
+    await pgtyped.stop()
+    await prepared.swap()
+    const rebuildMs = Date.now() - started
+
+    const generateStarted = Date.now()
+    const results = await generateAll()
+    const generateMs = Date.now() - generateStarted
+    const failed = logFailures(log, results)
+    const reloadMs = await reload()
+    const regenerated = results.filter(({ event }) => event.kind === 'saved').map(({ event }) => event.file)
+    log.info({ rebuildMs, generateMs, reloadMs, totalMs: Date.now() - started, regenerated, failed },
+      `${reason}: rebuilt the database in ${rebuildMs} ms, regenerated ${regenerated.length} of ${results.length} query files` +
+      ` in ${generateMs} ms${failed > 0 ? ` (${failed} failed)` : ''}` +
+      (reloadMs === undefined ? '' : `, service ready in ${reloadMs} ms`))
+  }
+
+  // Start-up: bring the database in line with schema.sql, generate, start.
+  if (database.managed) {
+    const schema = await readSchemaFile()
+    const recorded = await readFingerprint(database.connectionString)
+    if (recorded === undefined) {
+      // `npm start` and the dev stack's init scripts build a new database
+      // from schema.sql as it is then. Record that instead of dropping
+      // its data.
+      await writeFingerprint(database.connectionString, schema.sha256)
+    } else if (recorded !== schema.sha256) {
+      await queue.push('rebuild', async () => { await rebuild('schema.sql changed since the last run') })
+    }
+  }
+  await queue.push('start', async () => {
+    const started = Date.now()
+    const results = await generateAll()
+    logFailures(log, results)
+    const reloadMs = await reload()
+    log.info({ totalMs: Date.now() - started, reloadMs, pid: service.pid },
+      `service ready in ${Date.now() - started} ms; watching queries/, schema.sql and src/`)
+  })
+
+  pgtyped.subscribe((timed) => {
+    const { event } = timed
+    if (generatingAll) {
+      return
+    }
+    if (event.kind === 'failed') {
+      for (const error of event.errors) {
+        log.error({ file: event.file, error, generateMs: timed.generateMs },
+          `${error}; the service keeps running the previous version`)
+      }
+      return
+    }
+    if (event.kind === 'unchanged') {
+      log.info({ file: event.file, generateMs: timed.generateMs }, `${event.file}: types unchanged, no reload`)
+      return
+    }
+    void queue.push('reload', async () => {
+      const reloadMs = await reload()
+      const sinceSaveMs = Math.round(Date.now() - timed.savedAt)
+      log.info({ file: event.file, output: event.output, queries: event.queryCount, generateMs: timed.generateMs, reloadMs, sinceSaveMs },
+        `${event.file}: regenerated ${event.output} in ${timed.generateMs} ms` +
+        (reloadMs === undefined ? '' : `, service ready in ${reloadMs} ms (${sinceSaveMs} ms after the save)`))
+    })
+  })
+
+  typeChecker.start()
+
+  const watcher = chokidar.watch(['schema.sql', 'src'], { cwd: root, ignoreInitial: true })
+  let sourceTimer: NodeJS.Timeout | undefined
+  const changedSources = new Set<string>()
+  watcher.on('all', (eventName, path) => {
+    if (path === 'schema.sql') {
+      if (eventName === 'unlink') {
+        log.warn('schema.sql was deleted; the database is left as it is')
+        return
+      }
+      if (!database.managed) {
+        log.warn('schema.sql changed, but DATABASE_URL names a database `just dev` does not manage, so it is not rebuilt; ' +
+          'apply the change to it yourself')
+        return
+      }
+      void queue.push('rebuild', async () => { await rebuild('schema.sql') })
+      return
+    }
+    changedSources.add(path)
+    clearTimeout(sourceTimer)
+    sourceTimer = setTimeout(() => {
+      const files = [...changedSources].sort()
+      changedSources.clear()
+      void queue.push('reload', async () => {
+        const reloadMs = await reload()
+        if (reloadMs !== undefined) {
+          log.info({ files, reloadMs }, `${files.join(', ')} changed: service ready in ${reloadMs} ms`)
+        }
+      })
+    }, SOURCE_SETTLE_MS)
+  })
+
+  closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS + 10_000, logger: false }, async ({ signal, err }) => {
+    if (err !== undefined) {
+      log.fatal({ err }, 'unexpected error, stopping')
+    } else {
+      log.info({ signal }, 'stopping')
+    }
+    clearTimeout(sourceTimer)
+    await watcher.close()
+    await Promise.all([service.close(), pgtyped.stop(), typeChecker.stop()])
+    await database.embedded?.stop()
+    log.info('stopped')
+  })
+}
+
+await main()
