@@ -1,39 +1,16 @@
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { appendFile, cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { appendFile, readFile, rm, writeFile } from 'node:fs/promises'
 import { delimiter, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { createTestDatabase } from './helpers/database.js'
+import { copyProject } from './helpers/project.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
-/** What scripts/gen.ts reads or writes; node_modules is linked, not copied. */
-const PROJECT_FILES = [
-  'scripts',
-  'src',
-  'queries',
-  'generated',
-  'schema.sql',
-  'pgtyped.config.json',
-  'package.json',
-  'tsconfig.json'
-]
-
 /** How long one generator run may take before it is killed and fails. */
 const GEN_TIMEOUT_MS = 60_000
-
-/** Copies the project into a temporary folder removed when `t` ends. */
-async function copyProject (t: Test): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'authors-gen-test-'))
-  t.teardown(async () => { await rm(dir, { recursive: true, force: true }) })
-  for (const name of PROJECT_FILES) {
-    await cp(join(root, name), join(dir, name), { recursive: true })
-  }
-  await symlink(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir')
-  return dir
-}
 
 interface GenResult {
   code: number | null
@@ -43,8 +20,8 @@ interface GenResult {
   output: string
 }
 
-/** Runs scripts/gen.ts in `dir` against `databaseUrl`; kills it by pid after GEN_TIMEOUT_MS. */
-async function runGen (dir: string, databaseUrl: string): Promise<GenResult> {
+/** Runs scripts/gen.ts with `args` in `dir` against `databaseUrl`; kills it by pid after GEN_TIMEOUT_MS. */
+async function runGen (dir: string, databaseUrl: string, args: string[] = []): Promise<GenResult> {
   const env: NodeJS.ProcessEnv = {
     // pgtyped's bin starts with `#!/usr/bin/env node`: this node comes first.
     PATH: [dirname(process.execPath), process.env.PATH].filter(Boolean).join(delimiter),
@@ -55,7 +32,7 @@ async function runGen (dir: string, databaseUrl: string): Promise<GenResult> {
       env[name] = process.env[name]
     }
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/gen.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/gen.ts', ...args], {
     cwd: dir,
     env,
     stdio: ['ignore', 'pipe', 'pipe']
@@ -144,5 +121,53 @@ t.test('gen script', async (t) => {
     t.match(removed.stdout, /Removed generated\/extra\.queries\.ts/, 'reports the deletion')
     const authors = await readFile(join(dir, 'generated', 'authors.queries.ts'))
     t.ok(authors.equals(expected), 'authors.queries.ts is kept unchanged')
+  })
+})
+
+t.test('gen check', async (t) => {
+  const databaseUrl = await createTestDatabase(t)
+
+  t.test('up-to-date tree passes', async (t) => {
+    const dir = await copyProject(t)
+    const result = await runGen(dir, databaseUrl, ['--check'])
+    t.equal(result.code, 0, 'exits with code 0')
+    t.match(result.stdout, /generated\/ is up to date \(2 files\)/, 'reports the file count')
+  })
+
+  t.test('changed query names stale file', async (t) => {
+    const dir = await copyProject(t)
+    const sqlPath = join(dir, 'queries', 'authors.sql')
+    const sql = await readFile(sqlPath, 'utf8')
+    await writeFile(sqlPath, sql.replace('/* @name getAuthor */\nSELECT id, name,', '/* @name getAuthor */\nSELECT id, upper(name) AS "name!",'))
+    const before = await readFile(join(dir, 'generated', 'authors.queries.ts'))
+
+    const result = await runGen(dir, databaseUrl, ['--check'])
+    t.equal(result.code, 1, 'exits with code 1')
+    t.match(result.stderr, /generated\/authors\.queries\.ts is stale/, 'names the stale file')
+    t.notMatch(result.stderr, /books\.queries\.ts/, 'does not name the up-to-date file')
+    t.match(result.stderr, /run `just gen`/, 'says how to fix it')
+    const after = await readFile(join(dir, 'generated', 'authors.queries.ts'))
+    t.ok(after.equals(before), 'leaves generated/authors.queries.ts untouched')
+  })
+
+  t.test('missing and orphaned files named', async (t) => {
+    const dir = await copyProject(t)
+    await writeFile(join(dir, 'queries', 'extra.sql'), '/* @name countAuthors */\nSELECT count(*) AS "total!" FROM authors;\n')
+    await rm(join(dir, 'queries', 'books.sql'))
+
+    const result = await runGen(dir, databaseUrl, ['--check'])
+    t.equal(result.code, 1, 'exits with code 1')
+    t.match(result.stderr, /generated\/extra\.queries\.ts is missing/, 'names the missing file')
+    t.match(result.stderr, /generated\/books\.queries\.ts is orphaned/, 'names the orphaned file')
+    t.notOk(existsSync(join(dir, 'generated', 'extra.queries.ts')), 'writes no file into generated/')
+    t.ok(existsSync(join(dir, 'generated', 'books.queries.ts')), 'deletes no file from generated/')
+  })
+
+  t.test('invalid query fails the check', async (t) => {
+    const dir = await copyProject(t)
+    await appendFile(join(dir, 'queries', 'authors.sql'), '\n/* @name brokenQuery */\nSELECT nope FROM authors;\n')
+    const result = await runGen(dir, databaseUrl, ['--check'])
+    t.equal(result.code, 1, 'exits with code 1')
+    t.match(result.stderr, /queries\/authors\.sql:\d+: query brokenQuery: column "nope" does not exist/, 'names file, line, query and message')
   })
 })

@@ -32,9 +32,17 @@ export function isRunning (pid: number): boolean {
   }
 }
 
+export interface ProcessOptions {
+  /** Script to run under tsx, relative to `cwd`; src/server.ts by default. */
+  script?: string
+  /** Working directory; the project root by default. */
+  cwd?: string
+}
+
 /**
- * src/server.ts as a child process whose environment holds only `vars`
- * (plus PATH, HOME and TMPDIR), with its stdout and stderr collected.
+ * src/server.ts, or another script of the project, as a child process whose
+ * environment holds only `vars` (plus PATH, HOME and TMPDIR), with its
+ * stdout and stderr collected.
  */
 export class ServerProcess {
   readonly child: ChildProcess
@@ -46,20 +54,20 @@ export class ServerProcess {
   readonly closed: Promise<number | null>
   readonly #waiters = new Set<() => void>()
 
-  constructor (vars: Record<string, string>) {
+  constructor (vars: Record<string, string>, options: ProcessOptions = {}) {
     const env: NodeJS.ProcessEnv = { NODE_ENV: 'test', LOG_LEVEL: 'info' }
     for (const name of ['PATH', 'HOME', 'TMPDIR']) {
       if (process.env[name] !== undefined) {
         env[name] = process.env[name]
       }
     }
-    this.child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      cwd: root,
+    this.child = spawn(process.execPath, ['--import', 'tsx', options.script ?? 'src/server.ts'], {
+      cwd: options.cwd ?? root,
       env: { ...env, ...vars },
       stdio: ['ignore', 'pipe', 'pipe']
     })
     if (this.child.pid === undefined) {
-      throw new Error('could not spawn src/server.ts')
+      throw new Error(`could not spawn ${options.script ?? 'src/server.ts'}`)
     }
     this.pid = this.child.pid
     this.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -167,8 +175,8 @@ export class ServerProcess {
 }
 
 /** Starts the server and makes sure it is gone when `t` ends. */
-export function startServer (t: Test, vars: Record<string, string>): ServerProcess {
-  const server = new ServerProcess(vars)
+export function startServer (t: Test, vars: Record<string, string>, options: ProcessOptions = {}): ServerProcess {
+  const server = new ServerProcess(vars, options)
   t.teardown(async () => {
     try {
       await server.kill()
