@@ -45,6 +45,10 @@ test *args:
 openapi *args:
     tsx scripts/openapi.ts {{args}}
 
+# Run every check CI runs, quickest answers first (scripts/check.sh).
+check:
+    bash scripts/check.sh
+
 # Type-check the source, tests and scripts.
 typecheck:
     tsc -p tsconfig.json
