@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `just check`: everything CI checks, quickest answers first:
+# `just check`: everything CI checks, quickest results first:
 #   1. generated/ matches queries/ and schema.sql (just gen --check)
 #   2. openapi.json matches the routes (just openapi --check)
 #   3. type check (just typecheck)
