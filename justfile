@@ -53,6 +53,15 @@ check:
 typecheck:
     tsc -p tsconfig.json
 
+# Lint TypeScript with ESLint and SQL with scripts/lint-sql.ts, and fail if either finds a problem.
+lint:
+    #!/usr/bin/env bash
+    set -uo pipefail
+    status=0
+    eslint . || status=1
+    tsx scripts/lint-sql.ts || status=1
+    exit "$status"
+
 # Compile to dist/.
 build:
     tsc -p tsconfig.build.json

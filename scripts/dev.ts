@@ -18,9 +18,9 @@
 // embedded Postgres, or the dev stack's Postgres, which the justfile marks
 // with DEV_DATABASE_MANAGED=true.
 
+import { existsSync, watch } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import chokidar from 'chokidar'
 import closeWithGrace from 'close-with-grace'
 import { pino, type Logger } from 'pino'
 import { loadConfig, ConfigError, type Config } from '../src/config/index.js'
@@ -34,8 +34,8 @@ import { prepareRebuild, readFingerprint, readSchemaFile, SchemaError, writeFing
 /** Maximum wait for pgtyped's pass over every SQL file. */
 const GENERATE_TIMEOUT_MS = 60_000
 
-/** Quiet period after a change under src/ before the service reloads, so a save of several files reloads once. */
-const SOURCE_SETTLE_MS = 100
+/** Quiet period after a change before `just dev` acts on it, so a save that touches a file several times acts once. */
+const SETTLE_MS = 100
 
 interface DevDatabase {
   connectionString: string
@@ -234,12 +234,18 @@ async function main (): Promise<void> {
 
   typeChecker.start()
 
-  const watcher = chokidar.watch(['schema.sql', 'src'], { cwd: root, ignoreInitial: true })
-  let sourceTimer: NodeJS.Timeout | undefined
-  const changedSources = new Set<string>()
-  watcher.on('all', (eventName, path) => {
-    if (path === 'schema.sql') {
-      if (eventName === 'unlink') {
+  // Node's fs.watch (recursive on Linux since Node 19.1) replaces a watcher
+  // library here. Editors often save by writing a new file and renaming it,
+  // so schema.sql is watched through its folder, and every change waits for
+  // SETTLE_MS of quiet before it is acted on.
+  let schemaTimer: NodeJS.Timeout | undefined
+  const schemaWatcher = watch(root, (_event, filename) => {
+    if (filename !== 'schema.sql') {
+      return
+    }
+    clearTimeout(schemaTimer)
+    schemaTimer = setTimeout(() => {
+      if (!existsSync(join(root, 'schema.sql'))) {
         log.warn('schema.sql was deleted; the database is left as it is')
         return
       }
@@ -249,9 +255,16 @@ async function main (): Promise<void> {
         return
       }
       void queue.push('rebuild', async () => { await rebuild('schema.sql') })
+    }, SETTLE_MS)
+  })
+
+  let sourceTimer: NodeJS.Timeout | undefined
+  const changedSources = new Set<string>()
+  const sourceWatcher = watch(join(root, 'src'), { recursive: true }, (_event, filename) => {
+    if (filename === null || filename.endsWith('.tmp')) {
       return
     }
-    changedSources.add(path)
+    changedSources.add(`src/${filename}`)
     clearTimeout(sourceTimer)
     sourceTimer = setTimeout(() => {
       const files = [...changedSources].sort()
@@ -262,7 +275,7 @@ async function main (): Promise<void> {
           log.info({ files, reloadMs }, `${files.join(', ')} changed: service ready in ${reloadMs} ms`)
         }
       })
-    }, SOURCE_SETTLE_MS)
+    }, SETTLE_MS)
   })
 
   closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS + 10_000, logger: false }, async ({ signal, err }) => {
@@ -271,8 +284,10 @@ async function main (): Promise<void> {
     } else {
       log.info({ signal }, 'stopping')
     }
+    clearTimeout(schemaTimer)
     clearTimeout(sourceTimer)
-    await watcher.close()
+    schemaWatcher.close()
+    sourceWatcher.close()
     await Promise.all([service.close(), pgtyped.stop(), typeChecker.stop()])
     await database.embedded?.stop()
     log.info('stopped')

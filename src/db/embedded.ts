@@ -154,13 +154,13 @@ export async function startEmbeddedPostgres (options: EmbeddedPostgresOptions): 
 /** Asks the OS for a free TCP port on localhost. */
 export async function findFreePort (): Promise<number> {
   const { createServer } = await import('node:net')
-  return await new Promise((resolvePort, reject) => {
+  return await new Promise((resolve, reject) => {
     const server = createServer()
     server.once('error', reject)
     server.listen(0, '127.0.0.1', () => {
       const address = server.address()
       const port = typeof address === 'object' && address !== null ? address.port : 0
-      server.close(() => resolvePort(port))
+      server.close(() => resolve(port))
     })
   })
 }

@@ -1,0 +1,170 @@
+import { spawn } from 'node:child_process'
+import { appendFile, cp, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { delimiter, dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import t, { type Test } from 'tap'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+
+/** Files and folders that the SQL lint reads. node_modules is linked, not copied. */
+const PROJECT_FILES = ['scripts', 'queries', 'schema.sql', '.squawk.toml', 'package.json', 'tsconfig.json']
+
+/** Maximum time of one lint run, after which it is killed and fails. */
+const LINT_TIMEOUT_MS = 60_000
+
+/** Copies the project into a temporary folder removed when `t` ends. */
+async function copyProject (t: Test): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'authors-lint-test-'))
+  t.teardown(async () => { await rm(dir, { recursive: true, force: true }) })
+  for (const name of PROJECT_FILES) {
+    await cp(join(root, name), join(dir, name), { recursive: true })
+  }
+  await symlink(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir')
+  return dir
+}
+
+interface LintResult {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Runs scripts/lint-sql.ts in `dir` and kills it by pid after LINT_TIMEOUT_MS. */
+async function runSqlLint (dir: string): Promise<LintResult> {
+  const env: NodeJS.ProcessEnv = {
+    // squawk's bin starts with `#!/usr/bin/env node`, so this node comes first in PATH.
+    PATH: [dirname(process.execPath), process.env.PATH].filter(Boolean).join(delimiter)
+  }
+  for (const name of ['HOME', 'TMPDIR']) {
+    if (process.env[name] !== undefined) {
+      env[name] = process.env[name]
+    }
+  }
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/lint-sql.ts'], {
+    cwd: dir,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
+  const timer = setTimeout(() => {
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+      process.kill(child.pid, 'SIGKILL')
+    }
+  }, LINT_TIMEOUT_MS)
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  clearTimeout(timer)
+  return { code, stdout, stderr }
+}
+
+/** Returns the line number, counted from 1, of the first line of `text` that contains `needle`. */
+function lineOf (text: string, needle: string): number {
+  return text.split('\n').findIndex((line) => line.includes(needle)) + 1
+}
+
+/**
+ * Writes `sql` as queries/extra.sql in a copy of the project, runs the SQL
+ * lint there, and returns the result with the finding lines for extra.sql.
+ */
+async function lintExtraQueries (t: Test, sql: string): Promise<LintResult & { findings: string[] }> {
+  const dir = await copyProject(t)
+  await writeFile(join(dir, 'queries', 'extra.sql'), sql)
+  const result = await runSqlLint(dir)
+  const findings = result.stdout.split('\n').filter((line) => line.startsWith('queries/extra.sql:'))
+  return { ...result, findings }
+}
+
+t.test('SQL lint', async (t) => {
+  t.test('repository files pass', async (t) => {
+    const dir = await copyProject(t)
+    const result = await runSqlLint(dir)
+    t.equal(result.code, 0, 'exits with code 0')
+    t.match(result.stdout, /^SQL lint: no problems in schema\.sql and \d+ query files\n$/, 'prints only the summary')
+    t.equal(result.stderr, '', 'writes nothing to stderr')
+  })
+
+  t.test('clean query passes', async (t) => {
+    const result = await lintExtraQueries(t, [
+      '/* @name countBooksByTags */',
+      'SELECT count(*) AS "count!" FROM books WHERE tags @> :tags! AND author_id = :authorId!;',
+      ''
+    ].join('\n'))
+    t.equal(result.code, 0, 'exits with code 0')
+    t.same(result.findings, [], 'reports nothing for extra.sql')
+  })
+
+  t.test('SELECT * fails naming query', async (t) => {
+    const sql = [
+      '/* @name getAuthorRow */',
+      'SELECT *',
+      'FROM authors',
+      'WHERE id = :id!;',
+      ''
+    ].join('\n')
+    const result = await lintExtraQueries(t, sql)
+    t.equal(result.code, 1, 'exits with code 1')
+    t.equal(result.findings.length, 1, 'reports one finding')
+    t.match(result.findings[0], `queries/extra.sql:${lineOf(sql, 'SELECT *')}: query getAuthorRow: `, 'names file, line of the star and query')
+    t.match(result.findings[0], '`SELECT *`', 'names the pattern')
+    t.match(result.stderr, /SQL lint: 1 problem in schema\.sql and \d+ query files/, 'prints the count')
+  })
+
+  t.test('nested b.* fails naming query', async (t) => {
+    const sql = [
+      '/* @name listAuthorsWithBooks */',
+      'SELECT id, name FROM authors',
+      'WHERE EXISTS (',
+      '  SELECT b.* FROM books AS b WHERE b.author_id = authors.id',
+      ') AND id > :afterId!;',
+      ''
+    ].join('\n')
+    const result = await lintExtraQueries(t, sql)
+    t.equal(result.code, 1, 'exits with code 1')
+    t.equal(result.findings.length, 1, 'reports one finding')
+    t.match(result.findings[0], `queries/extra.sql:${lineOf(sql, 'b.*')}: query listAuthorsWithBooks: `, 'names file, line of the star and query')
+    t.match(result.findings[0], '`SELECT b.*`', 'names the qualified star')
+  })
+
+  t.test('UPDATE without WHERE fails', async (t) => {
+    const sql = [
+      '/* @name renameEveryone */',
+      'UPDATE authors',
+      'SET name = :name!',
+      'RETURNING id;',
+      ''
+    ].join('\n')
+    const result = await lintExtraQueries(t, sql)
+    t.equal(result.code, 1, 'exits with code 1')
+    t.equal(result.findings.length, 1, 'reports one finding')
+    t.match(result.findings[0], `queries/extra.sql:${lineOf(sql, 'UPDATE')}: query renameEveryone: `, 'names file, line and query')
+    t.match(result.findings[0], 'UPDATE without WHERE changes every row of authors', 'explains the problem')
+  })
+
+  t.test('DELETE without WHERE fails', async (t) => {
+    const sql = [
+      '/* @name firstQuery */',
+      'SELECT id FROM books WHERE id = :id!;',
+      '',
+      '/* @name deleteAllBooks */',
+      'DELETE FROM books;',
+      ''
+    ].join('\n')
+    const result = await lintExtraQueries(t, sql)
+    t.equal(result.code, 1, 'exits with code 1')
+    t.equal(result.findings.length, 1, 'reports one finding')
+    t.match(result.findings[0], `queries/extra.sql:${lineOf(sql, 'DELETE')}: query deleteAllBooks: `, 'names file, line and query')
+    t.match(result.findings[0], 'DELETE without WHERE deletes every row of books', 'explains the problem')
+  })
+
+  t.test('squawk finding in schema fails', async (t) => {
+    const dir = await copyProject(t)
+    const schema = join(dir, 'schema.sql')
+    await appendFile(schema, '\nCREATE TABLE reviews (id bigint PRIMARY KEY, written_at timestamp NOT NULL);\n')
+    const result = await runSqlLint(dir)
+    t.equal(result.code, 1, 'exits with code 1')
+    t.match(result.stdout, /^schema\.sql:\d+: prefer-timestamp-tz: /m, 'reports the rule with file and line')
+  })
+})
