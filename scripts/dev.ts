@@ -154,7 +154,8 @@ async function main (): Promise<void> {
     }
   }
 
-  const rebuild = async (reason: string): Promise<void> => {
+  /** Rebuilds the database from schema.sql; returns false when schema.sql failed to apply and nothing changed. */
+  const rebuild = async (reason: string): Promise<boolean> => {
     const started = Date.now()
     const schema = await readSchemaFile()
     let prepared
@@ -164,7 +165,7 @@ async function main (): Promise<void> {
       if (error instanceof SchemaError) {
         log.error({ file: 'schema.sql', error: error.message },
           `schema.sql failed to apply: ${error.message}; the database and the service are unchanged`)
-        return
+        return false
       }
       throw error
     }
@@ -183,9 +184,11 @@ async function main (): Promise<void> {
       `${reason}: rebuilt the database in ${rebuildMs} ms, regenerated ${regenerated.length} of ${results.length} query files` +
       ` in ${generateMs} ms${failed > 0 ? ` (${failed} failed)` : ''}` +
       (reloadMs === undefined ? '' : `, service ready in ${reloadMs} ms`))
+    return true
   }
 
   // Start-up: bring the database in line with schema.sql, generate, start.
+  let rebuildAtStart = false
   if (database.managed) {
     const schema = await readSchemaFile()
     const recorded = await readFingerprint(database.connectionString)
@@ -194,16 +197,19 @@ async function main (): Promise<void> {
       // from schema.sql as it is then. Record that instead of dropping
       // its data.
       await writeFingerprint(database.connectionString, schema.sha256)
-    } else if (recorded !== schema.sha256) {
-      await queue.push('rebuild', async () => { await rebuild('schema.sql changed since the last run') })
+    } else {
+      rebuildAtStart = recorded !== schema.sha256
     }
   }
   await queue.push('start', async () => {
     const started = Date.now()
-    const results = await generateAll()
-    logFailures(log, results)
-    const reloadMs = await reload()
-    log.info({ totalMs: Date.now() - started, reloadMs, pid: service.pid },
+    const rebuilt = rebuildAtStart && await rebuild('schema.sql changed since the last run')
+    if (!rebuilt) {
+      const results = await generateAll()
+      logFailures(log, results)
+      await reload()
+    }
+    log.info({ totalMs: Date.now() - started, pid: service.pid },
       `service ready in ${Date.now() - started} ms; watching queries/, schema.sql and src/`)
   })
 

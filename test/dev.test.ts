@@ -157,6 +157,25 @@ t.test('dev loop on a managed database', async (t) => {
   })
 })
 
+t.test('schema changed between runs', async (t) => {
+  const dir = await copyProject(t)
+  const databaseUrl = await createTestDatabase(t)
+  const vars = { DATABASE_URL: databaseUrl, DEV_DATABASE_MANAGED: 'true' }
+
+  const first = startServer(t, { ...vars, PORT: String(await findFreePort()) }, { script: 'scripts/dev.ts', cwd: dir })
+  await waitForDevLine(first, /^service ready in \d+ ms/, 0)
+  t.equal(await first.stop(), 0, 'first run exits with code 0')
+
+  await appendFile(join(dir, 'schema.sql'), '\nCREATE TABLE notes (id int PRIMARY KEY);\n')
+  const second = startServer(t, { ...vars, PORT: String(await findFreePort()) }, { script: 'scripts/dev.ts', cwd: dir })
+  const rebuilt = await waitForDevLine(second, /^schema\.sql changed since the last run: rebuilt the database/, 0)
+  t.equal(rebuilt.failed, 0, 'every query compiles')
+  await waitForDevLine(second, /^service ready in \d+ ms/, 0)
+  const listening = second.entries().filter((entry) => /^Server listening/.test(String(entry.msg)))
+  t.equal(listening.length, 1, 'starts the service once')
+  t.equal(await second.stop(), 0, 'second run exits with code 0')
+})
+
 t.test('dev loop on DATABASE_URL', async (t) => {
   const dir = await copyProject(t)
   const databaseUrl = await createTestDatabase(t)

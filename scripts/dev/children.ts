@@ -197,6 +197,9 @@ export class PgtypedWatcher {
    */
   async waitForFiles (files: string[], timeoutMs: number): Promise<TimedPgtypedEvent[]> {
     const results = new Map<string, TimedPgtypedEvent>()
+    if (files.length === 0) {
+      return []
+    }
     let unsubscribe = (): void => {}
     try {
       return await new Promise<TimedPgtypedEvent[]>((resolve, reject) => {
