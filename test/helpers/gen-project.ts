@@ -1,0 +1,74 @@
+import { spawn } from 'node:child_process'
+import { cp, mkdtemp, rm, symlink } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { delimiter, dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Test } from 'tap'
+
+/** The project root. */
+export const root = fileURLToPath(new URL('../..', import.meta.url))
+
+/** What scripts/gen.ts reads or writes; node_modules is linked, not copied. */
+const PROJECT_FILES = [
+  'scripts',
+  'src',
+  'queries',
+  'generated',
+  'schema.sql',
+  'pgtyped.config.json',
+  'package.json',
+  'tsconfig.json'
+]
+
+/** How long one generator run may take before it is killed and fails. */
+const GEN_TIMEOUT_MS = 60_000
+
+/** Copies the project into a temporary folder removed when `t` ends. */
+export async function copyProject (t: Test): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'authors-gen-test-'))
+  t.teardown(async () => { await rm(dir, { recursive: true, force: true }) })
+  for (const name of PROJECT_FILES) {
+    await cp(join(root, name), join(dir, name), { recursive: true })
+  }
+  await symlink(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir')
+  return dir
+}
+
+export interface GenResult {
+  code: number | null
+  stdout: string
+  stderr: string
+  /** stdout and stderr together. */
+  output: string
+}
+
+/** Runs scripts/gen.ts in `dir` against `databaseUrl`; kills it by pid after GEN_TIMEOUT_MS. */
+export async function runGen (dir: string, databaseUrl: string): Promise<GenResult> {
+  const env: NodeJS.ProcessEnv = {
+    // pgtyped's bin starts with `#!/usr/bin/env node`: this node comes first.
+    PATH: [dirname(process.execPath), process.env.PATH].filter(Boolean).join(delimiter),
+    DATABASE_URL: databaseUrl
+  }
+  for (const name of ['HOME', 'TMPDIR']) {
+    if (process.env[name] !== undefined) {
+      env[name] = process.env[name]
+    }
+  }
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/gen.ts'], {
+    cwd: dir,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
+  const timer = setTimeout(() => {
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+      process.kill(child.pid, 'SIGKILL')
+    }
+  }, GEN_TIMEOUT_MS)
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  clearTimeout(timer)
+  return { code, stdout, stderr, output: stdout + stderr }
+}
