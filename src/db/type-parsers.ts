@@ -69,7 +69,8 @@ export function parseTimestamp (text: string): string {
   return `${match[1]}T${match[2]}`
 }
 
-const parseTimestamptzDefault = pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ, 'text') as (text: string) => unknown
+const TIMESTAMPTZ = pg.types.builtins.TIMESTAMPTZ
+const parseTimestamptzDefault = pg.types.getTypeParser(TIMESTAMPTZ, 'text') as (text: string) => unknown
 
 /**
  * Parses a timestamptz into a Date with pg's default parser, which keeps
@@ -97,7 +98,9 @@ function checkJsonNumbers (value: Json): void {
       throw new RangeError('json value has a number beyond the range of a double')
     }
     if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
-      throw new RangeError(`json value has an integer outside the safe integer range of JavaScript, which JSON.parse rounded to ${value}`)
+      throw new RangeError(
+        `json value has an integer outside the safe integer range of JavaScript, which JSON.parse rounded to ${value}`
+      )
     }
     return
   }
