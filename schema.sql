@@ -14,8 +14,10 @@
 
 CREATE TABLE authors (
   -- MAXVALUE keeps every id within JavaScript's safe-integer range
-  -- (2^53 - 1), so ids travel as exact JSON numbers.
-  id bigint GENERATED ALWAYS AS IDENTITY (MAXVALUE 9007199254740991) PRIMARY KEY,
+  -- (2^53 - 1), so ids travel as exact JSON numbers. The CHECK also covers
+  -- ids inserted with OVERRIDING SYSTEM VALUE.
+  id bigint GENERATED ALWAYS AS IDENTITY (MAXVALUE 9007199254740991) PRIMARY KEY
+    CONSTRAINT authors_id_range CHECK (id BETWEEN 1 AND 9007199254740991),
   name varchar(32) NOT NULL CONSTRAINT authors_name_not_empty CHECK (name <> ''),
   bio text NOT NULL CONSTRAINT authors_bio_length CHECK (char_length(bio) <= 10000),
   created_at timestamptz(3) NOT NULL DEFAULT now()
@@ -65,7 +67,8 @@ LANGUAGE sql IMMUTABLE STRICT AS $$
 $$;
 
 CREATE TABLE books (
-  id bigint GENERATED ALWAYS AS IDENTITY (MAXVALUE 9007199254740991) PRIMARY KEY,
+  id bigint GENERATED ALWAYS AS IDENTITY (MAXVALUE 9007199254740991) PRIMARY KEY
+    CONSTRAINT books_id_range CHECK (id BETWEEN 1 AND 9007199254740991),
   -- RESTRICT: an author who still has books cannot be deleted.
   author_id bigint NOT NULL REFERENCES authors (id) ON DELETE RESTRICT,
   title text NOT NULL CONSTRAINT books_title_length CHECK (char_length(title) BETWEEN 1 AND 200),

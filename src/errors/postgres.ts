@@ -12,6 +12,8 @@ const CONSTRAINT_FIELDS: Record<string, string> = {
   books_isbn_valid: 'isbn',
   books_isbn_key: 'isbn',
   books_author_id_fkey: 'authorId',
+  authors_id_range: 'id',
+  books_id_range: 'id',
   books_published_on_range: 'publishedOn',
   books_tags_flat: 'tags',
   authors_created_at_range: 'createdAt',

@@ -478,10 +478,13 @@ t.test('parsers reject unrepresentable values', async (t) => {
 
 /** Column values that the schema must reject, with the constraint that rejects queryCase. */
 const OUT_OF_RANGE_VALUES: Array<[table: 'authors' | 'books', column: string, value: string, constraint: string]> = [
+  ['authors', 'id', '9007199254740992', 'authors_id_range'],
+  ['authors', 'id', '0', 'authors_id_range'],
   ['authors', 'created_at', 'infinity', 'authors_created_at_range'],
   ['authors', 'created_at', '0001-12-31 23:59:59+00 BC', 'authors_created_at_range'],
   // timestamptz(3) rounds this up to 10000-01-01.
   ['authors', 'updated_at', '9999-12-31 23:59:59.9996+00', 'authors_updated_at_range'],
+  ['books', 'id', '9007199254740992', 'books_id_range'],
   ['books', 'published_on', 'infinity', 'books_published_on_range'],
   ['books', 'published_on', '0001-12-31 BC', 'books_published_on_range'],
   ['books', 'published_on', '10000-01-01', 'books_published_on_range'],
@@ -495,9 +498,10 @@ t.test('schema rejects unrepresentable values', async (t) => {
   const pool = servicePool(t, await createTestDatabase(t))
   await pool.query("INSERT INTO authors (name, bio) VALUES ('n', 'b')")
   for (const [table, column, value, constraint] of OUT_OF_RANGE_VALUES) {
+    // OVERRIDING SYSTEM VALUE lets the id columns take the value.
     const sql = table === 'authors'
-      ? `INSERT INTO authors (name, bio, ${column}) VALUES ('n', 'b', $1)`
-      : `INSERT INTO books (author_id, title, ${column}) SELECT id, 't', $1 FROM authors`
+      ? `INSERT INTO authors (name, bio, ${column}) OVERRIDING SYSTEM VALUE VALUES ('n', 'b', $1)`
+      : `INSERT INTO books (author_id, title, ${column}) OVERRIDING SYSTEM VALUE SELECT id, 't', $1 FROM authors`
     await t.rejects(pool.query(sql, [value]), { code: '23514', constraint }, `${constraint} rejects ${column} ${value}`)
   }
 })
