@@ -5,14 +5,27 @@
 -- throwaway database. It runs once, on an empty database, so it uses plain
 -- CREATE statements.
 
+-- Every column stores only values that its JavaScript type represents exactly
+-- (docs/types.md gives the mapping). Timestamps keep milliseconds, as a
+-- Date does. Timestamps and dates stay within the years 0001 to 9999 (UTC
+-- for timestamps), which toISOString() writes as RFC 3339, and so exclude
+-- infinity and BC values. Arrays are one-dimensional with no NULL elements,
+-- as a TypeScript T[] is.
+
 CREATE TABLE authors (
   -- MAXVALUE keeps every id within JavaScript's safe-integer range
-  -- (2^53 - 1), so ids travel as exact JSON numbers.
-  id bigint GENERATED ALWAYS AS IDENTITY (MAXVALUE 9007199254740991) PRIMARY KEY,
+  -- (2^53 - 1), so ids travel as exact JSON numbers. The CHECK also covers
+  -- ids inserted with OVERRIDING SYSTEM VALUE.
+  id bigint GENERATED ALWAYS AS IDENTITY (MAXVALUE 9007199254740991) PRIMARY KEY
+    CONSTRAINT authors_id_range CHECK (id BETWEEN 1 AND 9007199254740991),
   name varchar(32) NOT NULL CONSTRAINT authors_name_not_empty CHECK (name <> ''),
   bio text NOT NULL CONSTRAINT authors_bio_length CHECK (char_length(bio) <= 10000),
-  created_at timestamptz NOT NULL DEFAULT now(),
-  updated_at timestamptz NOT NULL DEFAULT now()
+  created_at timestamptz(3) NOT NULL DEFAULT now()
+    CONSTRAINT authors_created_at_range
+    CHECK (created_at >= '0001-01-01 00:00:00+00' AND created_at < '10000-01-01 00:00:00+00'),
+  updated_at timestamptz(3) NOT NULL DEFAULT now()
+    CONSTRAINT authors_updated_at_range
+    CHECK (updated_at >= '0001-01-01 00:00:00+00' AND updated_at < '10000-01-01 00:00:00+00')
 );
 
 COMMENT ON TABLE authors IS 'People who write books.';
@@ -54,15 +67,26 @@ LANGUAGE sql IMMUTABLE STRICT AS $$
 $$;
 
 CREATE TABLE books (
-  id bigint GENERATED ALWAYS AS IDENTITY (MAXVALUE 9007199254740991) PRIMARY KEY,
+  id bigint GENERATED ALWAYS AS IDENTITY (MAXVALUE 9007199254740991) PRIMARY KEY
+    CONSTRAINT books_id_range CHECK (id BETWEEN 1 AND 9007199254740991),
   -- RESTRICT: an author who still has books cannot be deleted.
   author_id bigint NOT NULL REFERENCES authors (id) ON DELETE RESTRICT,
   title text NOT NULL CONSTRAINT books_title_length CHECK (char_length(title) BETWEEN 1 AND 200),
   isbn text CONSTRAINT books_isbn_valid CHECK (is_valid_isbn13(isbn)),
-  published_on date,
-  tags text[] NOT NULL DEFAULT '{}',
-  created_at timestamptz NOT NULL DEFAULT now(),
-  updated_at timestamptz NOT NULL DEFAULT now(),
+  published_on date
+    CONSTRAINT books_published_on_range CHECK (published_on BETWEEN '0001-01-01' AND '9999-12-31'),
+  tags text[] NOT NULL DEFAULT '{}'
+    -- The CASE keeps array_position, which raises an error on a
+    -- multidimensional array, from running on one.
+    CONSTRAINT books_tags_flat CHECK (
+      CASE WHEN array_ndims(tags) > 1 THEN false ELSE array_position(tags, NULL) IS NULL END
+    ),
+  created_at timestamptz(3) NOT NULL DEFAULT now()
+    CONSTRAINT books_created_at_range
+    CHECK (created_at >= '0001-01-01 00:00:00+00' AND created_at < '10000-01-01 00:00:00+00'),
+  updated_at timestamptz(3) NOT NULL DEFAULT now()
+    CONSTRAINT books_updated_at_range
+    CHECK (updated_at >= '0001-01-01 00:00:00+00' AND updated_at < '10000-01-01 00:00:00+00'),
   -- NULLs are distinct, so many books may have no ISBN.
   CONSTRAINT books_isbn_key UNIQUE (isbn)
 );

@@ -5,7 +5,8 @@
 #   3. type check (just typecheck)
 #   4. lint, TypeScript and SQL (just lint)
 #   5. the test suite (npm test)
-#   6. the date tests again far east (UTC+14) and far west (UTC-12) of UTC
+#   6. the date and type mapping tests again far east (UTC+14) and far
+#      west (UTC-12) of UTC
 #   7. the benchmark harness in smoke mode (just bench --smoke)
 #   8. the container checks (test/containers/check.sh), which install and
 #      start Docker when they can and skip themselves when they cannot
@@ -36,7 +37,7 @@ step "type check" just typecheck
 step "lint" just lint
 step "tests (npm test)" npm test
 for zone in Pacific/Kiritimati Etc/GMT+12; do
-  step "date tests under TZ=$zone" env TZ="$zone" npm test -- test/routes/books-dates.test.ts
+  step "date and type tests under TZ=$zone" env TZ="$zone" npm test -- test/routes/books-dates.test.ts test/db/types.test.ts
 done
 step "benchmark smoke run" just bench --smoke
 step "container checks" bash test/containers/check.sh

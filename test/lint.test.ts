@@ -1,28 +1,11 @@
 import { spawn } from 'node:child_process'
-import { appendFile, cp, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { appendFile, writeFile } from 'node:fs/promises'
 import { delimiter, dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import t, { type Test } from 'tap'
-
-const root = fileURLToPath(new URL('..', import.meta.url))
-
-/** Files and folders that the SQL lint reads. node_modules is linked, not copied. */
-const PROJECT_FILES = ['scripts', 'queries', 'schema.sql', '.squawk.toml', 'package.json', 'tsconfig.json']
+import { copyProject } from './helpers/project.js'
 
 /** Maximum time of one lint run, after which it is killed and fails. */
 const LINT_TIMEOUT_MS = 60_000
-
-/** Copies the project into a temporary folder removed when `t` ends. */
-async function copyProject (t: Test): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'authors-lint-test-'))
-  t.teardown(async () => { await rm(dir, { recursive: true, force: true }) })
-  for (const name of PROJECT_FILES) {
-    await cp(join(root, name), join(dir, name), { recursive: true })
-  }
-  await symlink(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir')
-  return dir
-}
 
 interface LintResult {
   code: number | null

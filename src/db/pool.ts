@@ -1,6 +1,7 @@
 import type { IDatabaseConnection } from '@pgtyped/runtime'
 import pg from 'pg'
 import { withRetry } from './retry.js'
+import { typeParsers } from './type-parsers.js'
 import type { FastifyBaseLogger } from 'fastify'
 
 export interface PoolOptions {
@@ -12,45 +13,10 @@ export interface PoolOptions {
 }
 
 /**
- * Parses an int8 (bigint) column into a number. Every int8 the schema
- * produces fits: identity columns stop at 2^53 - 1. A larger value fails
- * the query instead of being silently rounded.
- */
-export function parseInt8 (text: string): number {
-  const value = Number(text)
-  if (!Number.isSafeInteger(value)) {
-    throw new RangeError(`int8 value ${text} is outside the safe integer range of JavaScript`)
-  }
-  return value
-}
-
-/** Keeps a value as the text Postgres sent. */
-function keepText (text: string): string {
-  return text
-}
-
-/**
- * Type parsers for the pool: int8 as number, and date as its `YYYY-MM-DD`
- * text, because pg's default turns a date into a Date at local midnight,
- * which shifts it with the process's time zone. Every other type uses
- * pg's default. pgtyped.config.json's typesOverrides match these.
- */
-export const typeParsers: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-    if (oid === pg.types.builtins.INT8 && format !== 'binary') {
-      return parseInt8
-    }
-    if (oid === pg.types.builtins.DATE && format !== 'binary') {
-      return keepText
-    }
-    return pg.types.getTypeParser(oid, format)
-  }) as pg.CustomTypesConfig['getTypeParser']
-}
-
-/**
  * Creates the connection pool. Each connection runs its statements with
- * `statement_timeout`, and an error on an idle connection is logged as a
- * warning instead of crashing the process.
+ * `statement_timeout` and DateStyle ISO, which the date and time parsers
+ * of src/db/type-parsers.ts read. An error on an idle connection is logged
+ * as a warning instead of crashing the process.
  */
 export function createPool (options: PoolOptions): pg.Pool {
   const pool = new pg.Pool({
@@ -59,6 +25,9 @@ export function createPool (options: PoolOptions): pg.Pool {
     connectionTimeoutMillis: options.connectTimeoutMs,
     statement_timeout: options.statementTimeoutMs,
     application_name: 'authors-service',
+    // A DateStyle set on the server, database or role could otherwise
+    // change how dates and timestamps arrive.
+    options: '-c DateStyle=ISO',
     types: typeParsers
   })
   pool.on('error', (error: Error & { code?: string }) => {

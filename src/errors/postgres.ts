@@ -11,7 +11,15 @@ const CONSTRAINT_FIELDS: Record<string, string> = {
   books_title_length: 'title',
   books_isbn_valid: 'isbn',
   books_isbn_key: 'isbn',
-  books_author_id_fkey: 'authorId'
+  books_author_id_fkey: 'authorId',
+  authors_id_range: 'id',
+  books_id_range: 'id',
+  books_published_on_range: 'publishedOn',
+  books_tags_flat: 'tags',
+  authors_created_at_range: 'createdAt',
+  authors_updated_at_range: 'updatedAt',
+  books_created_at_range: 'createdAt',
+  books_updated_at_range: 'updatedAt'
 }
 
 // Node's and pg's errors for a connection that cannot be made or was lost.

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { Book, NestedBookInput } from './books.js'
 import { CURSOR_PATTERN, LIMIT_PATTERN, TEXT_PATTERN } from './common.js'
+import { DateTime, Id } from './scalars.js'
 
 // Lengths count Unicode code points, as Ajv does by default and as
 // Postgres counts characters in a UTF-8 database.
@@ -8,11 +9,11 @@ const Name = Type.String({ minLength: 1, maxLength: 32, pattern: TEXT_PATTERN })
 const Bio = Type.String({ minLength: 1, maxLength: 10000, pattern: TEXT_PATTERN })
 
 export const Author = Type.Object({
-  id: Type.Integer({ minimum: 1 }),
+  id: Id,
   name: Type.String(),
   bio: Type.String(),
-  createdAt: Type.String({ format: 'date-time' }),
-  updatedAt: Type.String({ format: 'date-time' })
+  createdAt: DateTime,
+  updatedAt: DateTime
 })
 export type Author = Static<typeof Author>
 

@@ -1,28 +1,28 @@
 import { Type, type Static } from 'typebox'
-import { CURSOR_PATTERN, DATE_PATTERN, ISBN_PATTERN, LIMIT_PATTERN, OPTIONAL_ID_PATTERN, TEXT_PATTERN } from './common.js'
+import { CURSOR_PATTERN, ISBN_PATTERN, LIMIT_PATTERN, OPTIONAL_ID_PATTERN, TEXT_PATTERN } from './common.js'
+import { CalendarDate, DateTime, Id } from './scalars.js'
 
 const Title = Type.String({ minLength: 1, maxLength: 200, pattern: TEXT_PATTERN })
 const Isbn = Type.Union([Type.String({ pattern: ISBN_PATTERN }), Type.Null()])
-const PublishedOn = Type.Union([Type.String({ format: 'date', pattern: DATE_PATTERN }), Type.Null()])
+const PublishedOn = Type.Union([CalendarDate, Type.Null()])
 const Tags = Type.Array(Type.String({ minLength: 1, maxLength: 50, pattern: TEXT_PATTERN }), { maxItems: 20 })
-const AuthorId = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })
 
 export const Book = Type.Object({
-  id: Type.Integer({ minimum: 1 }),
-  authorId: Type.Integer({ minimum: 1 }),
+  id: Id,
+  authorId: Id,
   title: Type.String(),
   isbn: Type.Union([Type.String(), Type.Null()]),
-  publishedOn: Type.Union([Type.String({ format: 'date', pattern: DATE_PATTERN }), Type.Null()]),
+  publishedOn: Type.Union([CalendarDate, Type.Null()]),
   tags: Type.Array(Type.String()),
-  createdAt: Type.String({ format: 'date-time' }),
-  updatedAt: Type.String({ format: 'date-time' })
+  createdAt: DateTime,
+  updatedAt: DateTime
 })
 export type Book = Static<typeof Book>
 
 /** A book with its author, as GET /books/{id} returns it. */
 export const BookWithAuthor = Type.Object({
   ...Book.properties,
-  author: Type.Object({ id: Type.Integer({ minimum: 1 }), name: Type.String() })
+  author: Type.Object({ id: Id, name: Type.String() })
 })
 export type BookWithAuthor = Static<typeof BookWithAuthor>
 
@@ -39,14 +39,14 @@ export const NestedBookInput = Type.Object(
 export type NestedBookInput = Static<typeof NestedBookInput>
 
 export const BookInput = Type.Object(
-  { authorId: AuthorId, ...NestedBookInput.properties },
+  { authorId: Id, ...NestedBookInput.properties },
   { additionalProperties: false }
 )
 export type BookInput = Static<typeof BookInput>
 
 export const BookPatch = Type.Object(
   {
-    authorId: Type.Optional(AuthorId),
+    authorId: Type.Optional(Id),
     title: Type.Optional(Title),
     isbn: Type.Optional(Isbn),
     publishedOn: Type.Optional(PublishedOn),
@@ -65,8 +65,8 @@ export const BookListQuery = Type.Object(
       Type.String({ maxLength: 50, pattern: TEXT_PATTERN }),
       Type.Array(Type.String({ maxLength: 50, pattern: TEXT_PATTERN }), { maxItems: 20 })
     ])),
-    publishedFrom: Type.Optional(EmptyOr(Type.String({ format: 'date', pattern: DATE_PATTERN }))),
-    publishedTo: Type.Optional(EmptyOr(Type.String({ format: 'date', pattern: DATE_PATTERN }))),
+    publishedFrom: Type.Optional(EmptyOr(CalendarDate)),
+    publishedTo: Type.Optional(EmptyOr(CalendarDate)),
     q: Type.Optional(Type.String({ maxLength: 200, pattern: TEXT_PATTERN })),
     limit: Type.Optional(Type.String({ pattern: LIMIT_PATTERN })),
     cursor: Type.Optional(Type.String({ pattern: CURSOR_PATTERN }))

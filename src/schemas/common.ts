@@ -26,6 +26,17 @@ export const OPTIONAL_ID_PATTERN = '^(?:[1-9][0-9]{0,18})?$'
 /** Years 0001 to 9999: Postgres has no year 0, which the `date` format allows. */
 export const DATE_PATTERN = '^(?!0000)[0-9]{4}-'
 
+/** A timestamptz as Date.prototype.toISOString() writes it: UTC, milliseconds, years 0001 to 9999. */
+export const UTC_DATE_TIME_PATTERN = '^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$'
+
+/** A timestamp without time zone: ISO 8601 with no offset and up to six fraction digits. */
+export const LOCAL_DATE_TIME_PATTERN =
+  '^(?!0000)[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])' +
+  'T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,6})?$'
+
+/** A numeric as exact decimal text: no exponent, NaN or Infinity. */
+export const DECIMAL_PATTERN = '^-?[0-9]+(?:\\.[0-9]+)?$'
+
 /** Validation messages for the patterns above, keyed by pattern. */
 export const PATTERN_MESSAGES: Record<string, string> = {
   [TEXT_PATTERN]: 'must not contain NUL (U+0000) or unpaired surrogate characters',
@@ -34,7 +45,10 @@ export const PATTERN_MESSAGES: Record<string, string> = {
   [CURSOR_PATTERN]: 'must be a cursor returned by a previous page',
   [ISBN_PATTERN]: 'must be an ISBN-13: 13 digits starting with 978 or 979',
   [OPTIONAL_ID_PATTERN]: 'must be a positive decimal integer or empty',
-  [DATE_PATTERN]: 'must be a date from 0001-01-01 to 9999-12-31'
+  [DATE_PATTERN]: 'must be a date from 0001-01-01 to 9999-12-31',
+  [UTC_DATE_TIME_PATTERN]: 'must be a UTC date-time such as 2024-02-29T13:45:00.000Z, years 0001 to 9999',
+  [LOCAL_DATE_TIME_PATTERN]: 'must be a date-time without offset such as 2024-02-29T13:45:00, years 0001 to 9999',
+  [DECIMAL_PATTERN]: 'must be a decimal number such as -12.50, without exponent'
 }
 
 /** Largest value of a Postgres bigint: an id above it is malformed. */

@@ -9,7 +9,7 @@ import {
   updateAuthor
 } from '../../generated/authors.queries.js'
 import { createBook, listAuthorBooks, listBooks } from '../../generated/books.queries.js'
-import { parseInt8, typeParsers } from '../../src/db/pool.js'
+import { parseInt8, typeParsers } from '../../src/db/type-parsers.js'
 import { createTestDatabase } from '../helpers/database.js'
 
 t.test('generated author queries', async (t) => {

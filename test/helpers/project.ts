@@ -6,8 +6,9 @@ import type { Test } from 'tap'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
-/** What the code generator and `just dev` read or write; node_modules is linked, not copied. */
+/** What the code generator, the SQL lint and `just dev` read or write; node_modules is linked, not copied. */
 const PROJECT_FILES = [
+  '.squawk.toml',
   'scripts',
   'src',
   'queries',
