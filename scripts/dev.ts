@@ -18,7 +18,7 @@
 // embedded Postgres, or the dev stack's Postgres, which the justfile marks
 // with DEV_DATABASE_MANAGED=true.
 
-import { existsSync, watch } from 'node:fs'
+import { existsSync, watch, type FSWatcher } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import closeWithGrace from 'close-with-grace'
@@ -107,7 +107,13 @@ async function main (): Promise<void> {
   }
   const log = pino({ ...(loggerOptions(config) as pino.LoggerOptions), name: 'dev' })
 
-  const database = await openDatabase(config, log)
+  let database: DevDatabase
+  try {
+    database = await openDatabase(config, log)
+  } catch (error) {
+    log.fatal({ err: error }, 'the development database did not start')
+    process.exit(1)
+  }
   const queue = new TaskQueue(log)
   const pgtyped = new PgtypedWatcher(log)
   const readyHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST
@@ -122,6 +128,27 @@ async function main (): Promise<void> {
       return
     }
     log.warn({ durationMs, errors }, `type check found ${errors.length} error${errors.length === 1 ? '' : 's'}:\n  ${errors.join('\n  ')}`)
+  })
+
+  // Registered before anything else starts, so a signal at any point stops
+  // every child process and embedded Postgres.
+  const watchers: FSWatcher[] = []
+  let schemaTimer: NodeJS.Timeout | undefined
+  let sourceTimer: NodeJS.Timeout | undefined
+  closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS + 10_000, logger: false }, async ({ signal, err }) => {
+    if (err !== undefined) {
+      log.fatal({ err }, 'unexpected error, stopping')
+    } else {
+      log.info({ signal }, 'stopping')
+    }
+    clearTimeout(schemaTimer)
+    clearTimeout(sourceTimer)
+    for (const watcher of watchers) {
+      watcher.close()
+    }
+    await Promise.all([service.close(), pgtyped.close(), typeChecker.stop()])
+    await database.embedded?.stop()
+    log.info('stopped')
   })
 
   /** Restarts the service; returns the milliseconds until it was ready again. */
@@ -244,8 +271,7 @@ async function main (): Promise<void> {
   // library here. Editors often save by writing a new file and renaming it,
   // so schema.sql is watched through its folder, and every change waits for
   // SETTLE_MS of quiet before it is acted on.
-  let schemaTimer: NodeJS.Timeout | undefined
-  const schemaWatcher = watch(root, (_event, filename) => {
+  watchers.push(watch(root, (_event, filename) => {
     if (filename !== 'schema.sql') {
       return
     }
@@ -262,11 +288,10 @@ async function main (): Promise<void> {
       }
       void queue.push('rebuild', async () => { await rebuild('schema.sql') })
     }, SETTLE_MS)
-  })
+  }))
 
-  let sourceTimer: NodeJS.Timeout | undefined
   const changedSources = new Set<string>()
-  const sourceWatcher = watch(join(root, 'src'), { recursive: true }, (_event, filename) => {
+  watchers.push(watch(join(root, 'src'), { recursive: true }, (_event, filename) => {
     if (filename === null || filename.endsWith('.tmp')) {
       return
     }
@@ -282,22 +307,7 @@ async function main (): Promise<void> {
         }
       })
     }, SETTLE_MS)
-  })
-
-  closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS + 10_000, logger: false }, async ({ signal, err }) => {
-    if (err !== undefined) {
-      log.fatal({ err }, 'unexpected error, stopping')
-    } else {
-      log.info({ signal }, 'stopping')
-    }
-    clearTimeout(schemaTimer)
-    clearTimeout(sourceTimer)
-    schemaWatcher.close()
-    sourceWatcher.close()
-    await Promise.all([service.close(), pgtyped.stop(), typeChecker.stop()])
-    await database.embedded?.stop()
-    log.info('stopped')
-  })
+  }))
 }
 
 await main()

@@ -38,6 +38,8 @@ export type StartResult =
 export class ServiceProcess {
   #child: ChildProcess | undefined
   #spare: { child: ChildProcess, preloaded: Promise<boolean> } | undefined
+  /** Set by close(): no process starts after it. */
+  #closed = false
 
   constructor (
     private readonly env: NodeJS.ProcessEnv,
@@ -52,6 +54,9 @@ export class ServiceProcess {
 
   /** Starts the service and waits until its readiness endpoint returns 200. */
   async start (): Promise<StartResult> {
+    if (this.#closed) {
+      return { ready: false, reason: '`just dev` is stopping' }
+    }
     const spare = this.#spare ?? this.#spawnSpare()
     this.#spare = undefined
     const { child } = spare
@@ -68,6 +73,12 @@ export class ServiceProcess {
       await stopChild(child)
       this.#child = undefined
     }
+    if (this.#closed) {
+      // close() ran while this start waited; it could not see this process.
+      await stopChild(child)
+      this.#child = undefined
+      return { ready: false, reason: '`just dev` is stopping' }
+    }
     // The next spare loads after this start, so the two do not compete for CPU.
     this.#spare = this.#spawnSpare()
     return result
@@ -82,8 +93,9 @@ export class ServiceProcess {
     }
   }
 
-  /** Stops the running service and the spare. */
+  /** Stops the running service and the spare, and starts no other. */
   async close (): Promise<void> {
+    this.#closed = true
     const spare = this.#spare
     this.#spare = undefined
     await Promise.all([this.stop(), spare === undefined ? undefined : stopChild(spare.child)])
@@ -146,10 +158,15 @@ export class PgtypedWatcher {
   /** Start times of the files pgtyped is working on, oldest first per file. */
   readonly #started = new Map<string, Array<{ at: number, savedAt: number }>>()
   #listeners: Array<(timed: TimedPgtypedEvent) => void> = []
+  /** Set by close(): pgtyped does not start after it. */
+  #closed = false
 
   constructor (private readonly log: Logger) {}
 
   start (connectionString: string): void {
+    if (this.#closed) {
+      return
+    }
     const child = spawnPgtyped({ connectionString, configPath: 'pgtyped.config.json', watch: true })
     this.#child = child
     const parser = new PgtypedOutputParser()
@@ -226,6 +243,12 @@ export class PgtypedWatcher {
     if (child !== undefined) {
       await stopChild(child)
     }
+  }
+
+  /** Stops pgtyped for good. */
+  async close (): Promise<void> {
+    this.#closed = true
+    await this.stop()
   }
 }
 
