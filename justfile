@@ -28,7 +28,7 @@ dev:
         export DEV_DATABASE_MANAGED=true
         echo "just dev: using the dev stack's Postgres on 127.0.0.1:5432 (compose.dev.yaml)"
       else
-        echo "just dev: Docker is not available; using embedded Postgres in .data/postgres"
+        echo "just dev: Docker is not available; using embedded Postgres in ${EMBEDDED_POSTGRES_DIR:-.data/postgres}"
       fi
     fi
     exec tsx scripts/dev.ts
@@ -77,7 +77,7 @@ up: (_compose "up" "-d" "--build")
 # Stop and remove the containers; the database volume and its data stay.
 down: (_compose "down")
 
-# Stop the stack and delete its database volume: the only recipe that deletes data.
+# Stop the stack and delete its database volume: the only recipe that deletes the stack's data.
 reset: (_compose "down" "-v" "--remove-orphans")
 
 # Follow the containers' logs; arguments go to compose logs (e.g. `just logs api`).

@@ -16,50 +16,27 @@
 // pgtyped stops reading a file at its first invalid query.
 
 import { parseArgs } from 'node:util'
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { findFreePort, startEmbeddedPostgres, type RunningPostgres } from '../src/db/embedded.js'
-import { forEachLine, PgtypedOutputParser, root, spawnPgtyped, type PgtypedEvent } from './codegen/pgtyped.js'
+import { SchemaError } from '../src/db/schema-file.js'
+import { CONFIG_PATH, generateOnce, root, writeConfigInto } from './codegen/pgtyped.js'
 
-const CONFIG_PATH = 'pgtyped.config.json'
 const GENERATED_DIR = 'generated'
 
-interface GenResult {
-  events: PgtypedEvent[]
-  errors: string[]
-  exitCode: number
-  output: string
-}
-
-async function runPgtyped (connectionString: string, configPath: string): Promise<GenResult> {
-  const child = spawnPgtyped({ connectionString, configPath })
-  const parser = new PgtypedOutputParser()
-  const events: PgtypedEvent[] = []
-  let output = ''
-  const onLine = (line: string): void => {
-    output += line + '\n'
-    const event = parser.push(line)
-    if (event !== undefined) {
-      events.push(event)
-    }
+/**
+ * Maps the name of each SQL file under queries/, subfolders included and
+ * without `.sql`, to its path. pgtyped.config.json's emitTemplate writes
+ * every file to generated/<name>.queries.ts whatever its folder.
+ */
+async function queryFiles (): Promise<Map<string, string>> {
+  const paths = await readdir(join(root, 'queries'), { recursive: true })
+  const files = new Map<string, string>()
+  for (const path of paths.filter((name) => name.endsWith('.sql')).sort()) {
+    files.set(basename(path, '.sql'), `queries/${path}`)
   }
-  if (child.stdout !== null && child.stderr !== null) {
-    forEachLine(child.stdout, onLine)
-    forEachLine(child.stderr, onLine)
-  }
-  const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)))
-  const errors = [
-    ...events.flatMap((event) => event.kind === 'failed' ? event.errors : []),
-    ...parser.finish()
-  ]
-  return { events, errors, exitCode, output }
-}
-
-/** Names of the SQL files under queries/, without the `.sql` extension. */
-async function queryFileNames (): Promise<Set<string>> {
-  const names = await readdir(join(root, 'queries'))
-  return new Set(names.filter((name) => name.endsWith('.sql')).map((name) => basename(name, '.sql')))
+  return files
 }
 
 /** Names of the generated files under `dir`, without the `.queries.ts` extension. */
@@ -70,7 +47,7 @@ async function generatedFileNames (dir: string): Promise<Set<string>> {
 
 /** Deletes generated files whose SQL source no longer exists. */
 async function removeOrphans (): Promise<void> {
-  const sources = await queryFileNames()
+  const sources = await queryFiles()
   for (const name of await generatedFileNames(join(root, GENERATED_DIR))) {
     if (!sources.has(name)) {
       await rm(join(root, GENERATED_DIR, `${name}.queries.ts`))
@@ -79,40 +56,23 @@ async function removeOrphans (): Promise<void> {
   }
 }
 
-/**
- * Writes a copy of the pgtyped config into `dir` that emits into `dir`
- * and returns its path.
- */
-async function writeCheckConfig (dir: string): Promise<string> {
-  const config = JSON.parse(await readFile(join(root, CONFIG_PATH), 'utf8')) as {
-    transforms: Array<{ emitTemplate?: string }>
-  }
-  for (const transform of config.transforms) {
-    if (transform.emitTemplate !== undefined) {
-      transform.emitTemplate = join(dir, basename(transform.emitTemplate))
-    }
-  }
-  const path = join(dir, 'pgtyped.config.json')
-  await writeFile(path, JSON.stringify(config, null, 2))
-  return path
-}
-
 /** Compares freshly generated files in `dir` with generated/ and returns one line per difference. */
 async function compareWithGenerated (dir: string): Promise<string[]> {
   const problems: string[] = []
+  const sources = await queryFiles()
   const fresh = await generatedFileNames(dir)
   const committed = await generatedFileNames(join(root, GENERATED_DIR))
   for (const name of [...new Set([...fresh, ...committed])].sort()) {
     const path = `${GENERATED_DIR}/${name}.queries.ts`
     if (!committed.has(name)) {
-      problems.push(`${path} is missing: queries/${name}.sql has no generated file`)
+      problems.push(`${path} is missing: ${sources.get(name) ?? `queries/${name}.sql`} has no generated file`)
     } else if (!fresh.has(name)) {
       problems.push(`${path} is orphaned: queries/${name}.sql no longer exists`)
     } else {
       const expected = await readFile(join(dir, `${name}.queries.ts`))
       const actual = await readFile(join(root, path))
       if (!expected.equals(actual)) {
-        problems.push(`${path} is stale: queries/${name}.sql or schema.sql changed since it was generated`)
+        problems.push(`${path} is stale: ${sources.get(name) ?? `queries/${name}.sql`} or schema.sql changed since it was generated`)
       }
     }
   }
@@ -120,7 +80,7 @@ async function compareWithGenerated (dir: string): Promise<string[]> {
 }
 
 async function generate (connectionString: string): Promise<number> {
-  const result = await runPgtyped(connectionString, CONFIG_PATH)
+  const result = await generateOnce(connectionString, CONFIG_PATH)
   if (result.exitCode !== 0 || result.errors.length > 0) {
     console.error(result.output)
     console.error(`Code generation failed:\n${result.errors.map((error) => `  ${error}`).join('\n')}`)
@@ -137,8 +97,9 @@ async function generate (connectionString: string): Promise<number> {
 
 async function check (connectionString: string): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'authors-gen-check-'))
+  temporaryDirs.add(dir)
   try {
-    const result = await runPgtyped(connectionString, await writeCheckConfig(dir))
+    const result = await generateOnce(connectionString, await writeConfigInto(dir))
     if (result.exitCode !== 0 || result.errors.length > 0) {
       console.error(result.output)
       console.error(`Code generation failed:\n${result.errors.map((error) => `  ${error}`).join('\n')}`)
@@ -157,14 +118,41 @@ async function check (connectionString: string): Promise<number> {
   }
 }
 
+/** Temporary folders to delete when a signal ends the run early. */
+const temporaryDirs = new Set<string>()
+
 async function main (): Promise<number> {
   const { values } = parseArgs({ options: { check: { type: 'boolean', default: false } } })
+
+  let starting: Promise<RunningPostgres> | undefined
+  // On SIGINT or SIGTERM, stop the throwaway Postgres (even one still
+  // starting) and delete the temporary folders before exiting.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void (async () => {
+        const database = await starting?.catch(() => undefined)
+        await database?.stop()
+        await Promise.all([...temporaryDirs].map(async (dir) => { await rm(dir, { recursive: true, force: true }) }))
+        process.exit(signal === 'SIGINT' ? 130 : 143)
+      })()
+    })
+  }
 
   let database: RunningPostgres | undefined
   let connectionString = process.env.DATABASE_URL
   if (connectionString === undefined || connectionString === '') {
     const dir = await mkdtemp(join(tmpdir(), 'pgtyped-'))
-    database = await startEmbeddedPostgres({ dir, port: await findFreePort(), throwaway: true })
+    temporaryDirs.add(dir)
+    starting = startEmbeddedPostgres({ dir, port: await findFreePort(), throwaway: true })
+    try {
+      database = await starting
+    } catch (error) {
+      if (error instanceof SchemaError) {
+        console.error(`Code generation failed: ${error.message}`)
+        return 1
+      }
+      throw error
+    }
     connectionString = database.connectionString
   }
 

@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { appendFile, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -134,6 +136,30 @@ t.test('dev loop on a managed database', async (t) => {
     t.equal(response.status, 200, 'service keeps the data it had')
   })
 
+  t.test('schema breaking a query rejected', async (t) => {
+    const kept = await createAuthor(base, { name: 'Barbara Liskov', bio: 'Wrote about substitution.' })
+    t.equal(kept.status, 201, 'service creates an author')
+    const author = await kept.json() as Author
+
+    const skip = devLines(dev).length
+    const schemaPath = join(dir, 'schema.sql')
+    await editFile(schemaPath, '\nCREATE TABL broken (id int);\n', '\nALTER TABLE authors DROP COLUMN bio;\n')
+    const line = await waitForDevLine(dev, /^schema\.sql breaks a query: /, skip)
+    t.equal(line.level, 50, 'is logged as an error')
+    t.match(String(line.error), /^queries\/authors\.sql:\d+: query \w+: column "bio"/, 'names the query and the database message')
+    t.match(String(line.msg), /the database and the service are unchanged/, 'says nothing changed')
+    const response = await request(`${base}/authors/${author.id}`)
+    t.equal(response.status, 200, 'service keeps the data it had')
+    t.match(await readFile(generatedPath, 'utf8'), /bio: string \| null;/, 'generated types are unchanged')
+
+    const skipAgain = devLines(dev).length
+    // Back to the exact text that built the running database.
+    await editFile(schemaPath, '\nALTER TABLE authors DROP COLUMN bio;\n', '')
+    await waitForDevLine(dev, /^schema\.sql: content unchanged, no rebuild/, skipAgain)
+    const again = await request(`${base}/authors/${author.id}`)
+    t.equal(again.status, 200, 'unchanged schema keeps the data')
+  })
+
   t.test('saved source reloads', async (t) => {
     const skip = devLines(dev).length
     await appendFile(join(dir, 'src', 'app.ts'), '\n// edited by the test\n')
@@ -193,6 +219,22 @@ t.test('dev loop on DATABASE_URL', async (t) => {
   const response = await request(`${base}/authors/${author.id}`)
   t.equal(response.status, 200, 'the database keeps its data')
   t.equal(await dev.stop(), 0, 'just dev exits with code 0')
+})
+
+t.test('dev with port in use', async (t) => {
+  const dir = await copyProject(t)
+  const databaseUrl = await createTestDatabase(t)
+  const blocker = createServer((_request, response) => { response.end('not the service') })
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))
+  t.teardown(async () => { await new Promise((resolve) => blocker.close(resolve)) })
+  const port = (blocker.address() as AddressInfo).port
+
+  const dev = startServer(t, { DATABASE_URL: databaseUrl, PORT: String(port) }, { script: 'scripts/dev.ts', cwd: dir })
+  const code = await dev.closed
+  t.equal(code, 1, 'exits with code 1')
+  const fatal = devLines(dev).find((entry) => entry.level === 60)
+  t.match(String(fatal?.msg), new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`), 'names the port and the error')
+  t.notOk(dev.entries().some((entry) => /^service ready/.test(String(entry.msg))), 'never reports the service ready')
 })
 
 t.test('dev on embedded Postgres', async (t) => {

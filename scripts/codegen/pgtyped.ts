@@ -4,11 +4,15 @@
 
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { readFile, writeFile } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /** The project root: the folder holding queries/, generated/ and schema.sql. */
 export const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))))
+
+/** The project's pgtyped config, relative to the project root. */
+export const CONFIG_PATH = 'pgtyped.config.json'
 
 /** pgtyped's result for one SQL file. Paths are relative to the project root. */
 export type PgtypedEvent =
@@ -123,14 +127,15 @@ export class PgtypedOutputParser {
       return { kind: 'unchanged', file: skipped[1] }
     }
 
-    const message = /^\s+message: '(.*)',?$/.exec(line)
-    if (message?.[1] !== undefined) {
-      this.#databaseMessage = message[1]
+    // util.inspect quotes with ', or with " or ` when the text has quotes.
+    const message = /^\s+message: (['"`])(.*)\1,?$/.exec(line)
+    if (message?.[2] !== undefined) {
+      this.#databaseMessage = message[2]
       return undefined
     }
-    const hint = /^\s+hint: '(.*)',?$/.exec(line)
-    if (hint?.[1] !== undefined) {
-      this.#databaseHint = hint[1]
+    const hint = /^\s+hint: (['"`])(.*)\1,?$/.exec(line)
+    if (hint?.[2] !== undefined) {
+      this.#databaseHint = hint[2]
       return undefined
     }
 
@@ -205,4 +210,56 @@ export function forEachLine (stream: NodeJS.ReadableStream, onLine: (line: strin
       onLine(pending)
     }
   })
+}
+
+export interface GenerateResult {
+  events: PgtypedEvent[]
+  /** Every error of every file, as `file:line: query name: message`. */
+  errors: string[]
+  exitCode: number
+  /** pgtyped's stdout and stderr, line by line as they arrived. */
+  output: string
+}
+
+/** Runs pgtyped once over every SQL file with the config at `configPath`. */
+export async function generateOnce (connectionString: string, configPath: string): Promise<GenerateResult> {
+  const child = spawnPgtyped({ connectionString, configPath })
+  const parser = new PgtypedOutputParser()
+  const events: PgtypedEvent[] = []
+  let output = ''
+  const onLine = (line: string): void => {
+    output += line + '\n'
+    const event = parser.push(line)
+    if (event !== undefined) {
+      events.push(event)
+    }
+  }
+  if (child.stdout !== null && child.stderr !== null) {
+    forEachLine(child.stdout, onLine)
+    forEachLine(child.stderr, onLine)
+  }
+  const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)))
+  const errors = [
+    ...events.flatMap((event) => event.kind === 'failed' ? event.errors : []),
+    ...parser.finish()
+  ]
+  return { events, errors, exitCode, output }
+}
+
+/**
+ * Writes a copy of the project's pgtyped config into `dir` that emits the
+ * generated files into `dir`, and returns its path.
+ */
+export async function writeConfigInto (dir: string): Promise<string> {
+  const config = JSON.parse(await readFile(join(root, CONFIG_PATH), 'utf8')) as {
+    transforms: Array<{ emitTemplate?: string }>
+  }
+  for (const transform of config.transforms) {
+    if (transform.emitTemplate !== undefined) {
+      transform.emitTemplate = join(dir, basename(transform.emitTemplate))
+    }
+  }
+  const path = join(dir, 'pgtyped.config.json')
+  await writeFile(path, JSON.stringify(config, null, 2))
+  return path
 }

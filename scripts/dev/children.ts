@@ -45,7 +45,9 @@ export class ServiceProcess {
     private readonly env: NodeJS.ProcessEnv,
     /** URL of the readiness endpoint, which returns 200 once the service accepts requests. */
     private readonly readyUrl: string,
-    private readonly readyTimeoutMs: number
+    private readonly readyTimeoutMs: number,
+    /** Called when a ready service exits without stop() or close(). */
+    private readonly onUnexpectedExit: (code: number | null, signal: NodeJS.Signals | null) => void
   ) {}
 
   get pid (): number | undefined {
@@ -69,6 +71,14 @@ export class ServiceProcess {
     })
     child.send('start')
     const result = await this.#waitUntilReady(exited)
+    if (result.ready) {
+      child.once('exit', (code, signal) => {
+        if (this.#child === child) {
+          this.#child = undefined
+          this.onUnexpectedExit(code, signal)
+        }
+      })
+    }
     if (!result.ready) {
       await stopChild(child)
       this.#child = undefined
@@ -298,6 +308,9 @@ export class TypeChecker {
           errors = []
         } else if (/: error TS\d+:/.test(line)) {
           errors.push(line.trim())
+        } else if (/^\s+\S/.test(line) && errors.length > 0) {
+          // tsc indents the explanation lines that follow an error.
+          errors[errors.length - 1] += ` ${line.trim()}`
         }
       })
     }

@@ -3,15 +3,10 @@
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import pg from 'pg'
-import { schemaPath } from '../../src/db/schema-file.js'
+import { schemaPath, toSchemaError } from '../../src/db/schema-file.js'
 
 /** Prefix of the database comment that records which schema.sql built it. */
 const FINGERPRINT_PREFIX = 'built from schema.sql sha256 '
-
-/** schema.sql failed to apply; the message carries the file's line number. */
-export class SchemaError extends Error {
-  override name = 'SchemaError'
-}
 
 export interface SchemaFile {
   sql: string
@@ -71,13 +66,10 @@ export async function writeFingerprint (connectionString: string, sha256: string
   })
 }
 
-/** Converts a 1-based character position in `text` to a 1-based line number. */
-function lineAt (text: string, position: number): number {
-  return text.slice(0, Math.max(0, position - 1)).split('\n').length
-}
-
 /** A new database built from schema.sql beside the development database, not yet in its place. */
 export interface PreparedRebuild {
+  /** Connection string of the new database, for checks before the swap. */
+  connectionString: string
   /** Replaces the development database with the new one. Nothing may be connected to either. */
   swap: () => Promise<void>
   /** Drops the new database and leaves the development database as it was. */
@@ -88,7 +80,7 @@ export interface PreparedRebuild {
  * Builds a database named `<name>_next` from `schema` next to the
  * development database. The development database stays untouched, so a
  * schema.sql that fails to apply leaves the running service as it was.
- * Throws SchemaError with the failing line of schema.sql.
+ * Throws SchemaError (src/db/schema-file.ts) when schema.sql fails.
  */
 export async function prepareRebuild (connectionString: string, schema: SchemaFile): Promise<PreparedRebuild> {
   const name = databaseName(connectionString)
@@ -113,13 +105,11 @@ export async function prepareRebuild (connectionString: string, schema: SchemaFi
     })
   } catch (error) {
     await discard()
-    const position = Number((error as { position?: string }).position)
-    const line = Number.isInteger(position) && position > 0 ? lineAt(schema.sql, position) : undefined
-    const message = error instanceof Error ? error.message : String(error)
-    throw new SchemaError(`schema.sql${line === undefined ? '' : `:${line}`}: ${message}`, { cause: error })
+    throw toSchemaError(schema.sql, error)
   }
 
   return {
+    connectionString: withDatabase(connectionString, nextName),
     discard,
     swap: async () => {
       await withMaintenanceClient(connectionString, name, async (client) => {

@@ -24,7 +24,27 @@ export function schemaPath (): string {
   }
 }
 
-/** Runs schema.sql in one transaction on an empty database. */
+/**
+ * schema.sql failed to apply. The message starts with `schema.sql:<line>:`
+ * when Postgres reports the position of the error, and the cause is the
+ * database error.
+ */
+export class SchemaError extends Error {
+  override name = 'SchemaError'
+}
+
+/** Wraps an error from running `sql` (the text of schema.sql) with the line it failed on. */
+export function toSchemaError (sql: string, error: unknown): SchemaError {
+  const message = error instanceof Error ? error.message : String(error)
+  const position = Number((error as { position?: string }).position)
+  if (!Number.isInteger(position) || position < 1) {
+    return new SchemaError(`schema.sql: ${message}`, { cause: error })
+  }
+  const line = sql.slice(0, position - 1).split('\n').length
+  return new SchemaError(`schema.sql:${line}: ${message}`, { cause: error })
+}
+
+/** Runs schema.sql in one transaction on an empty database; throws SchemaError when it fails. */
 export async function applySchema (client: pg.ClientBase): Promise<void> {
   const sql = await readFile(schemaPath(), 'utf8')
   await client.query('BEGIN')
@@ -33,6 +53,6 @@ export async function applySchema (client: pg.ClientBase): Promise<void> {
     await client.query('COMMIT')
   } catch (error) {
     await client.query('ROLLBACK')
-    throw error
+    throw toSchemaError(sql, error)
   }
 }
