@@ -1,0 +1,162 @@
+import { parseArgs } from 'node:util'
+import { ConfigSchema } from '../src/config/schema.js'
+import { SCENARIO_NAMES, type ScenarioName } from './scenarios.js'
+
+export type StatementMode = 'named' | 'unnamed'
+
+export interface BenchOptions {
+  smoke: boolean
+  /** Measured seconds of each run (service and both ceilings). */
+  durationS: number
+  /** Seconds of load before each measured run, not counted. */
+  warmupS: number
+  connections: number
+  /** DATABASE_POOL_MAX of the service, and the pool size of the database ceiling. */
+  poolMax: number
+  logLevel: string
+  authors: number
+  books: number
+  scenarios: ScenarioName[]
+  /** How the database ceiling sends its statements. */
+  ceilingStatements: StatementMode
+  /** Seed into a DATABASE_URL whose authors table already has rows. */
+  allowExistingData: boolean
+  /** Folder for a CPU profile of the service, or undefined for none. */
+  profileDir: string | undefined
+  /** File for the results as JSON, or undefined. */
+  jsonFile: string | undefined
+}
+
+export const USAGE = `Usage: just bench [options]   (or npm run bench -- [options])
+
+Builds the service, starts it on a Postgres that it seeds, and measures each
+scenario against a database ceiling (the same SQL on a bare pg.Pool) and an
+HTTP ceiling (a bare Fastify route returning a body of the same size).
+Without DATABASE_URL it starts a throwaway embedded Postgres. With
+DATABASE_URL it seeds that database, and writes to it, so it must have no
+authors unless --allow-existing-data is given.
+
+Options:
+  --smoke                  tiny seed and 1 s runs; exits 1 on any error (for CI)
+  --duration SECONDS       measured time of each run (default 10; smoke 1)
+  --warmup SECONDS         unmeasured load before each run (default 2; smoke 0)
+  --connections N          HTTP connections and database concurrency (default 50)
+  --pool N                 DATABASE_POOL_MAX of the service and pool size of the
+                           database ceiling (default: the service's, 10)
+  --log-level LEVEL        LOG_LEVEL of the service (default info, as in production)
+  --authors N              authors to seed (default 10000; smoke 200)
+  --books N                books to seed (default 50000; smoke 1000); 0 skips get-book
+  --scenario NAME          run only this scenario; repeat for several
+                           (${SCENARIO_NAMES.join(', ')})
+  --ceiling-statements M   named (default) or unnamed statements in the database ceiling
+  --allow-existing-data    seed into a DATABASE_URL that already has authors
+  --profile DIR            write a CPU profile of the service to DIR and print its top functions
+  --json FILE              write the results to FILE as JSON
+  -h, --help               print this help
+`
+
+/** The service's own default for DATABASE_POOL_MAX. */
+const DEFAULT_POOL_MAX = (ConfigSchema.properties.DATABASE_POOL_MAX as { default?: number }).default ?? 10
+
+/** An invalid command line; the message names the option. */
+export class UsageError extends Error {
+  override name = 'UsageError'
+}
+
+function positiveNumber (name: string, text: string | undefined, fallback: number, integer = true): number {
+  if (text === undefined) {
+    return fallback
+  }
+  const value = Number(text)
+  const valid = integer ? Number.isSafeInteger(value) && value > 0 : Number.isFinite(value) && value > 0
+  if (!valid) {
+    throw new UsageError(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got "${text}"`)
+  }
+  return value
+}
+
+function nonNegativeNumber (name: string, text: string | undefined, fallback: number, integer = false): number {
+  if (text === undefined) {
+    return fallback
+  }
+  const value = Number(text)
+  const valid = integer ? Number.isSafeInteger(value) && value >= 0 : Number.isFinite(value) && value >= 0
+  if (!valid) {
+    throw new UsageError(`--${name} must be ${integer ? 'an integer' : 'a number'}, 0 or more, got "${text}"`)
+  }
+  return value
+}
+
+function scenarioNames (values: string[] | undefined): ScenarioName[] {
+  if (values === undefined || values.length === 0) {
+    return [...SCENARIO_NAMES]
+  }
+  for (const value of values) {
+    if (!(SCENARIO_NAMES as readonly string[]).includes(value)) {
+      throw new UsageError(`--scenario must be one of ${SCENARIO_NAMES.join(', ')}, got "${value}"`)
+    }
+  }
+  // Keep the standard order: the write scenario runs last.
+  return SCENARIO_NAMES.filter((name) => values.includes(name))
+}
+
+/** Parses the command line; returns undefined when --help was given. */
+export function parseOptions (args: string[]): BenchOptions | undefined {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        smoke: { type: 'boolean', default: false },
+        duration: { type: 'string' },
+        warmup: { type: 'string' },
+        connections: { type: 'string' },
+        pool: { type: 'string' },
+        'log-level': { type: 'string' },
+        authors: { type: 'string' },
+        books: { type: 'string' },
+        scenario: { type: 'string', multiple: true },
+        'ceiling-statements': { type: 'string' },
+        'allow-existing-data': { type: 'boolean', default: false },
+        profile: { type: 'string' },
+        json: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false }
+      }
+    })
+  } catch (error) {
+    throw new UsageError((error as Error).message)
+  }
+  const values = parsed.values
+  if (values.help) {
+    return undefined
+  }
+
+  const smoke = values.smoke
+  const statements = values['ceiling-statements'] ?? 'named'
+  if (statements !== 'named' && statements !== 'unnamed') {
+    throw new UsageError(`--ceiling-statements must be named or unnamed, got "${statements}"`)
+  }
+  const levels = ConfigSchema.properties.LOG_LEVEL.enum as readonly string[]
+  const logLevel = values['log-level'] ?? 'info'
+  if (!levels.includes(logLevel)) {
+    throw new UsageError(`--log-level must be one of ${levels.join(', ')}, got "${logLevel}"`)
+  }
+
+  return {
+    smoke,
+    durationS: positiveNumber('duration', values.duration, smoke ? 1 : 10, false),
+    warmupS: nonNegativeNumber('warmup', values.warmup, smoke ? 0 : 2),
+    connections: positiveNumber('connections', values.connections, 50),
+    poolMax: positiveNumber('pool', values.pool, DEFAULT_POOL_MAX),
+    logLevel,
+    authors: positiveNumber('authors', values.authors, smoke ? 200 : 10_000),
+    books: nonNegativeNumber('books', values.books, smoke ? 1000 : 50_000, true),
+    scenarios: scenarioNames(values.scenario),
+    ceilingStatements: statements,
+    allowExistingData: values['allow-existing-data'],
+    profileDir: values.profile,
+    jsonFile: values.json
+  }
+}

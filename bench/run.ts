@@ -1,0 +1,285 @@
+// `just bench`: measures what the service costs per request against two
+// ceilings measured in the same run. See docs/benchmarks.md for the method
+// and `just bench --help` for the options.
+//
+// Steps: build dist/, prepare Postgres (a throwaway embedded one, or
+// DATABASE_URL), seed it, start `node dist/src/server.js`, then for each
+// scenario run the service, the database ceiling and the HTTP ceiling
+// under the same load, and print the tables. Every process it started is
+// stopped on success, on failure and on SIGINT or SIGTERM.
+
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import pg from 'pg'
+import { runDatabaseCeiling, runHttpCeiling, type ChildContext } from './ceilings.js'
+import { seed, startThrowawayPostgres, useDatabaseUrl, type BenchDatabase } from './database.js'
+import { runHttpLoad } from './http-load.js'
+import { parseOptions, UsageError, USAGE, type BenchOptions } from './options.js'
+import { peakRssBytes, resetPeakRss } from './proc.js'
+import { stopAll } from './processes.js'
+import { summarizeProfile } from './profile.js'
+import { detailTable, errorLines, profileReport, summaryTable, type ScenarioResult } from './report.js'
+import { SCENARIOS, type Scenario, type SeedInfo } from './scenarios.js'
+import { buildService, startService, type RunningService } from './service.js'
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)))
+
+/** Thrown when SIGINT or SIGTERM ended the run. */
+class Interrupted extends Error {
+  override name = 'Interrupted'
+}
+
+const interruption = new AbortController()
+
+function checkInterrupted (): void {
+  if (interruption.signal.aborted) {
+    throw new Interrupted('interrupted')
+  }
+}
+
+function log (message: string): void {
+  process.stderr.write(`bench: ${message}\n`)
+}
+
+/** The environment every child starts from: nothing of this shell's settings but the paths. */
+function baseEnv (): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {}
+  for (const name of ['PATH', 'HOME', 'TMPDIR']) {
+    if (process.env[name] !== undefined) {
+      env[name] = process.env[name]
+    }
+  }
+  return env
+}
+
+/** Sends the scenario's sample request and returns the response body, which must have the success status. */
+async function sampleBody (service: RunningService, scenario: Scenario, seedInfo: SeedInfo): Promise<string> {
+  const request = scenario.sampleRequest(seedInfo)
+  const response = await fetch(`${service.url}${request.path}`, {
+    method: request.method,
+    ...(request.body === undefined ? {} : { body: request.body, headers: { 'content-type': 'application/json' } })
+  })
+  const body = await response.text()
+  if (response.status !== scenario.status) {
+    throw new Error(`${request.method} ${request.path} returned ${response.status}, expected ${scenario.status}: ${body}`)
+  }
+  return body
+}
+
+async function runScenario (
+  context: ChildContext,
+  options: BenchOptions,
+  database: BenchDatabase,
+  service: RunningService,
+  scenario: Scenario,
+  seedInfo: SeedInfo
+): Promise<ScenarioResult> {
+  const body = await sampleBody(service, scenario, seedInfo)
+  const load = {
+    url: service.url,
+    connections: options.connections,
+    scenario,
+    seed: seedInfo,
+    targetPid: service.child.pid,
+    postmasterPid: database.postmasterPid,
+    signal: interruption.signal
+  }
+
+  log(`${scenario.name}: service`)
+  if (options.warmupS > 0) {
+    await runHttpLoad({ ...load, durationS: options.warmupS })
+    checkInterrupted()
+  }
+  const peakRssPerRun = resetPeakRss(service.child.pid)
+  const serviceRun = await runHttpLoad({ ...load, durationS: options.durationS })
+  const servicePeakRssBytes = peakRssBytes(service.child.pid)
+  checkInterrupted()
+
+  log(`${scenario.name}: database ceiling`)
+  const databaseRun = await runDatabaseCeiling(context, database.connectionString, {
+    scenario: scenario.name,
+    poolMax: options.poolMax,
+    concurrency: options.connections,
+    durationS: options.durationS,
+    warmupS: options.warmupS,
+    statements: options.ceilingStatements,
+    seed: seedInfo
+  }, database.postmasterPid)
+  checkInterrupted()
+
+  log(`${scenario.name}: HTTP ceiling`)
+  const httpRun = await runHttpCeiling(context, {
+    scenario,
+    seed: seedInfo,
+    body,
+    connections: options.connections,
+    durationS: options.durationS,
+    warmupS: options.warmupS,
+    signal: interruption.signal
+  })
+  checkInterrupted()
+
+  return {
+    name: scenario.name,
+    title: scenario.title,
+    service: serviceRun,
+    servicePeakRssBytes,
+    peakRssPerRun,
+    database: databaseRun,
+    http: httpRun
+  }
+}
+
+async function postgresVersion (connectionString: string): Promise<string> {
+  const client = new pg.Client({ connectionString })
+  await client.connect()
+  try {
+    const result = await client.query<{ server_version: string }>('SHOW server_version')
+    return result.rows[0]?.server_version ?? 'unknown'
+  } finally {
+    await client.end()
+  }
+}
+
+/** The lines above the tables: when, on what, and with which settings. */
+function header (options: BenchOptions, database: BenchDatabase, postgres: string, load: number[]): string {
+  const cpu = cpus()
+  return [
+    `date: ${new Date().toISOString()}`,
+    `machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB; ` +
+      `load average before the run ${load.map((value) => value.toFixed(2)).join(' ')}`,
+    `software: Node.js ${process.version}, Postgres ${postgres}, ${database.description}`,
+    `settings: ${options.connections} connections, ${options.durationS} s per run after ${options.warmupS} s of warm-up, ` +
+      `DATABASE_POOL_MAX ${options.poolMax}, LOG_LEVEL ${options.logLevel}, ` +
+      `${options.ceilingStatements} statements in the database ceiling` +
+      (options.smoke ? ', smoke mode' : '')
+  ].join('\n')
+}
+
+async function run (options: BenchOptions): Promise<number> {
+  const loadBefore = loadavg()
+  log('building dist/')
+  buildService(root)
+  checkInterrupted()
+
+  const databaseUrl = process.env.DATABASE_URL
+  let database: BenchDatabase | undefined
+  const workDir = await mkdtemp(join(tmpdir(), 'authors-bench-run-'))
+  try {
+    if (databaseUrl !== undefined && databaseUrl !== '') {
+      log('using DATABASE_URL; the seed writes to that database')
+      database = await useDatabaseUrl(databaseUrl, options.allowExistingData)
+    } else {
+      log('starting a throwaway embedded Postgres')
+      database = await startThrowawayPostgres()
+    }
+    checkInterrupted()
+
+    log(`seeding ${options.authors} authors and ${options.books} books`)
+    const seedInfo = await seed(database.connectionString, options.authors, options.books)
+    const postgres = await postgresVersion(database.connectionString)
+    checkInterrupted()
+
+    const profileDir = options.profileDir === undefined ? undefined : resolve(options.profileDir)
+    if (profileDir !== undefined) {
+      await mkdir(profileDir, { recursive: true })
+    }
+    const context: ChildContext = { root, workDir, baseEnv: baseEnv() }
+    const service = await startService(context, {
+      connectionString: database.connectionString,
+      poolMax: options.poolMax,
+      logLevel: options.logLevel,
+      profileDir
+    })
+
+    const results: ScenarioResult[] = []
+    for (const name of options.scenarios) {
+      const scenario = SCENARIOS[name]
+      if (scenario.needsBooks && seedInfo.books === undefined) {
+        log(`${name}: skipped, because the seed has no books`)
+        continue
+      }
+      results.push(await runScenario(context, options, database, service, scenario, seedInfo))
+    }
+
+    await service.child.stop()
+    if (service.child.exitCode !== 0) {
+      throw new Error(service.child.describeExit())
+    }
+    const logBytes = (await stat(service.logFile)).size
+
+    const output = [
+      header(options, database, postgres, loadBefore),
+      `service log: ${(logBytes / 2 ** 20).toFixed(1)} MB of JSON lines at LOG_LEVEL ${options.logLevel}`,
+      '',
+      summaryTable(results),
+      '',
+      detailTable(results)
+    ]
+    if (results.some((result) => !result.peakRssPerRun)) {
+      output.push('', '* peak since the service started: this kernel does not reset VmHWM per run')
+    }
+    if (profileDir !== undefined) {
+      output.push('', profileReport(await summarizeProfile(profileDir, root)))
+    }
+    process.stdout.write(output.join('\n') + '\n')
+
+    if (options.jsonFile !== undefined) {
+      await writeFile(options.jsonFile, JSON.stringify({ options, seed: seedInfo, results }, null, 2) + '\n')
+    }
+
+    const errors = errorLines(results)
+    for (const line of errors) {
+      log(line)
+    }
+    return errors.length === 0 ? 0 : 1
+  } finally {
+    await stopAll()
+    await database?.stop()
+    await rm(workDir, { recursive: true, force: true })
+  }
+}
+
+async function main (): Promise<void> {
+  let options: BenchOptions | undefined
+  try {
+    options = parseOptions(process.argv.slice(2))
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n\n${USAGE}`)
+      process.exitCode = 2
+      return
+    }
+    throw error
+  }
+  if (options === undefined) {
+    process.stdout.write(USAGE)
+    return
+  }
+
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      if (!interruption.signal.aborted) {
+        log(`${signal} received; stopping the processes it started`)
+        interruption.abort()
+        void stopAll()
+      }
+    })
+  }
+
+  try {
+    process.exitCode = await run(options)
+  } catch (error) {
+    // After a signal, a child that was stopped fails its step: not an error.
+    if (error instanceof Interrupted || interruption.signal.aborted) {
+      process.exitCode = 130
+      return
+    }
+    log(`failed: ${(error as Error).message}`)
+    process.exitCode = 1
+  }
+}
+
+await main()
