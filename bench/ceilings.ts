@@ -1,26 +1,16 @@
+import { createHash } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import type { IDatabaseConnection } from '@pgtyped/runtime'
+import pg from 'pg'
 import { findFreePort } from '../src/db/embedded.js'
-import { runHttpLoad } from './http-load.js'
+import { typeParsers } from '../src/db/pool.js'
 import type { StatementMode } from './options.js'
 import { Child, waitForHttp } from './processes.js'
 import { postgresCpuSeconds } from './proc.js'
-import type { Scenario, ScenarioName, SeedInfo } from './scenarios.js'
-import { cpuShare, type RunResult } from './stats.js'
-
-/** Line that bench/db-ceiling.ts prints when its measured time starts. */
-export const MEASURING_LINE = 'measuring'
-
-/** Input of bench/db-ceiling.ts, passed as JSON in BENCH_CEILING. */
-export interface CeilingConfig {
-  scenario: ScenarioName
-  poolMax: number
-  concurrency: number
-  durationS: number
-  warmupS: number
-  statements: StatementMode
-  seed: SeedInfo
-}
+import type { Scenario, SeedInfo } from './scenarios.js'
+import type { RunTotals } from './stats.js'
 
 /** Paths and environment shared by the child processes of the harness. */
 export interface ChildContext {
@@ -30,97 +20,106 @@ export interface ChildContext {
   baseEnv: NodeJS.ProcessEnv
 }
 
-/** node with tsx, to run the TypeScript scripts in bench/. */
-function tsxArgs (context: ChildContext, script: string): string[] {
-  return ['--import', 'tsx', join(context.root, 'bench', script)]
-}
-
 /**
- * Runs the database ceiling for one scenario in a child process and
- * returns its result, with Postgres's CPU time over the measured time.
+ * Starts bench/bare-server.ts, the HTTP ceiling, returning `body` with the
+ * scenario's success status to every request.
  */
-export async function runDatabaseCeiling (
-  context: ChildContext,
-  connectionString: string,
-  config: CeilingConfig,
-  postmasterPid: number | undefined
-): Promise<RunResult> {
-  const readPostgres = (): number | undefined =>
-    postmasterPid === undefined ? undefined : postgresCpuSeconds(postmasterPid)
-  let postgresBefore: number | undefined
-  let postgresAfter: number | undefined
-
-  const child = new Child('database ceiling', process.execPath, tsxArgs(context, 'db-ceiling.ts'), {
-    cwd: context.root,
-    env: { ...context.baseEnv, BENCH_DATABASE_URL: connectionString, BENCH_CEILING: JSON.stringify(config) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Read Postgres's CPU time when the measured time starts and ends; the
-    // child's backends are still open at the end, so their time counts.
-    onLine: (line) => {
-      if (line === MEASURING_LINE) {
-        postgresBefore = readPostgres()
-      } else {
-        postgresAfter = readPostgres()
-      }
-    }
-  })
-  const code = await child.closed
-  const resultLine = child.stdout.trim().split('\n').at(-1)
-  if (code !== 0 || resultLine === undefined || resultLine === MEASURING_LINE) {
-    throw new Error(child.describeExit())
-  }
-  const result = JSON.parse(resultLine) as RunResult
-  result.cpu.postgres = cpuShare(postgresBefore, postgresAfter, result.elapsedS)
-  return result
-}
-
-export interface HttpCeilingRun {
-  scenario: Scenario
-  seed: SeedInfo
-  /** A response body of the service for this scenario. */
-  body: string
-  connections: number
-  durationS: number
-  warmupS: number
-  signal: AbortSignal
-}
-
-/**
- * Starts the bare Fastify server with the scenario's body, drives it with
- * the same load as the service, and stops it.
- */
-export async function runHttpCeiling (context: ChildContext, run: HttpCeilingRun): Promise<RunResult> {
-  const bodyFile = join(context.workDir, `${run.scenario.name}.json`)
-  await writeFile(bodyFile, run.body)
+export async function startBareServer (context: ChildContext, scenario: Scenario, body: string): Promise<{ child: Child, url: string }> {
+  const bodyFile = join(context.workDir, `${scenario.name}.json`)
+  await writeFile(bodyFile, body)
   const port = await findFreePort()
-  const child = new Child('bare Fastify server', process.execPath, tsxArgs(context, 'bare-server.ts'), {
+  const script = join(context.root, 'bench', 'bare-server.ts')
+  const child = new Child('bare Fastify server', process.execPath, ['--import', 'tsx', script], {
     cwd: context.root,
     env: {
       ...context.baseEnv,
       HOST: '127.0.0.1',
       PORT: String(port),
       BENCH_BODY_FILE: bodyFile,
-      BENCH_STATUS: String(run.scenario.status)
+      BENCH_STATUS: String(scenario.status)
     },
     stdio: ['ignore', 'ignore', 'pipe']
   })
-  try {
-    const url = `http://127.0.0.1:${port}`
-    await waitForHttp(`${url}/`, run.scenario.status, child)
-    const load = {
-      url,
-      connections: run.connections,
-      scenario: run.scenario,
-      seed: run.seed,
-      targetPid: child.pid,
-      postmasterPid: undefined,
-      signal: run.signal
+  const url = `http://127.0.0.1:${port}`
+  await waitForHttp(`${url}/`, scenario.status, child)
+  return { child, url }
+}
+
+/**
+ * The database ceiling: the scenario's SQL through the generated queries on
+ * a bare pg.Pool, with the service's type parsers and pool size, and no
+ * HTTP, Fastify or retry wrapper in between. It runs in the harness
+ * process, alone: the harness generates no HTTP load meanwhile.
+ */
+export class DatabaseCeiling {
+  readonly #pool: pg.Pool
+  readonly #db: IDatabaseConnection
+
+  constructor (connectionString: string, poolMax: number, statements: StatementMode) {
+    this.#pool = new pg.Pool({
+      connectionString,
+      max: poolMax,
+      application_name: 'authors-bench-ceiling',
+      types: typeParsers
+    })
+    const names = new Map<string, string>()
+    const nameOf = (text: string): string => {
+      let name = names.get(text)
+      if (name === undefined) {
+        name = 'bench_' + createHash('sha1').update(text).digest('hex').slice(0, 24)
+        names.set(text, name)
+      }
+      return name
     }
-    if (run.warmupS > 0) {
-      await runHttpLoad({ ...load, durationS: run.warmupS })
+    this.#db = {
+      query: async (text: string, values: unknown[]) => {
+        const config = statements === 'named' ? { name: nameOf(text), text, values } : { text, values }
+        const result = await this.#pool.query(config)
+        return { rows: result.rows, rowCount: result.rowCount ?? 0 }
+      }
     }
-    return await runHttpLoad({ ...load, durationS: run.durationS })
-  } finally {
-    await child.stop()
+  }
+
+  /**
+   * Runs `concurrency` loops of the scenario's database step for
+   * `durationS` seconds, and adds what it measured to `totals`. The CPU
+   * time of this process during the run is the ceiling's own.
+   */
+  async run (load: {
+    scenario: Scenario
+    seed: SeedInfo
+    concurrency: number
+    durationS: number
+    postmasterPid: number | undefined
+  }, totals: RunTotals): Promise<void> {
+    const readPostgres = (): number | undefined =>
+      load.postmasterPid === undefined ? undefined : postgresCpuSeconds(load.postmasterPid)
+    const postgresBefore = readPostgres()
+    const ownBefore = process.cpuUsage()
+    const started = performance.now()
+    const endAt = started + load.durationS * 1000
+
+    const loop = async (): Promise<void> => {
+      const step = load.scenario.databaseStep(this.#db, load.seed)
+      while (performance.now() < endAt) {
+        const stepStarted = performance.now()
+        try {
+          await step()
+          totals.latencies.record(performance.now() - stepStarted)
+        } catch (error) {
+          totals.recordError(1, (error as Error).message)
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: load.concurrency }, loop))
+
+    const own = process.cpuUsage(ownBefore)
+    totals.elapsedS += (performance.now() - started) / 1000
+    totals.target.add(0, (own.user + own.system) / 1e6)
+    totals.postgres.add(postgresBefore, readPostgres())
+  }
+
+  async end (): Promise<void> {
+    await this.#pool.end()
   }
 }

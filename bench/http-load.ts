@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks'
 import autocannon from 'autocannon'
 import { cpuSeconds, postgresCpuSeconds } from './proc.js'
 import type { Scenario, SeedInfo } from './scenarios.js'
-import { cpuShare, LatencyRecorder, type RunResult } from './stats.js'
+import type { RunTotals } from './stats.js'
 
 export interface HttpLoad {
   url: string
@@ -21,19 +21,17 @@ const TIMEOUT_S = 10
 
 /**
  * Drives the server with autocannon at a fixed number of connections for a
- * fixed time. autocannon runs in this process on one thread, so the CPU
- * time of this process during the run is the load generator's. Latencies
- * come from autocannon's response events, with sub-millisecond precision.
- * A response whose status is not the scenario's success status counts as
- * an error.
+ * fixed time, and adds what it measured to `totals`. autocannon runs in
+ * this process on one thread, so the CPU time of this process during the
+ * run is the load generator's. Latencies come from autocannon's response
+ * events, with sub-millisecond precision. A response whose status is not
+ * the scenario's success status counts as an error.
  */
-export async function runHttpLoad (load: HttpLoad): Promise<RunResult> {
-  const latencies = new LatencyRecorder()
-  let unexpected = 0
-  let firstError: string | undefined
-
+export async function runHttpLoad (load: HttpLoad, totals: RunTotals): Promise<void> {
+  const readPostgres = (): number | undefined =>
+    load.postmasterPid === undefined ? undefined : postgresCpuSeconds(load.postmasterPid)
   const targetBefore = cpuSeconds(load.targetPid)
-  const postgresBefore = load.postmasterPid === undefined ? undefined : postgresCpuSeconds(load.postmasterPid)
+  const postgresBefore = readPostgres()
   const ownBefore = process.cpuUsage()
   const started = performance.now()
 
@@ -51,36 +49,26 @@ export async function runHttpLoad (load: HttpLoad): Promise<RunResult> {
         setupClient: (client) => { load.scenario.setupClient(client, load.seed) }
       }, (error, finished) => { error === null || error === undefined ? resolve(finished) : reject(error) })
       instance.on('response', (_client, statusCode, _bytes, responseTimeMs) => {
-        latencies.record(responseTimeMs)
+        totals.latencies.record(responseTimeMs)
         if (statusCode !== load.scenario.status) {
-          unexpected++
-          firstError ??= `status ${statusCode}, expected ${load.scenario.status}`
+          totals.recordError(1, `status ${statusCode}, expected ${load.scenario.status}`)
         }
       })
       instance.on('reqError', (error) => {
-        firstError ??= error.message
+        totals.firstError ??= error.message
       })
     })
   } finally {
     load.signal.removeEventListener('abort', stop)
   }
-  const elapsedS = (performance.now() - started) / 1000
-  const own = process.cpuUsage(ownBefore)
 
-  return {
-    completed: latencies.count,
-    elapsedS,
-    perSecond: latencies.count / elapsedS,
-    latency: latencies.summary(),
-    // result.errors counts connection errors and timeouts.
-    errors: result.errors + unexpected,
-    firstError: result.errors > 0 ? firstError ?? `${result.errors} connection errors or timeouts` : firstError,
-    cpu: {
-      target: cpuShare(targetBefore, cpuSeconds(load.targetPid), elapsedS),
-      postgres: load.postmasterPid === undefined
-        ? undefined
-        : cpuShare(postgresBefore, postgresCpuSeconds(load.postmasterPid), elapsedS),
-      loadGenerator: (own.user + own.system) / 1e6 / elapsedS
-    }
+  const own = process.cpuUsage(ownBefore)
+  totals.elapsedS += (performance.now() - started) / 1000
+  // result.errors counts connection errors and timeouts; reqError gave the first message.
+  if (result.errors > 0) {
+    totals.recordError(result.errors, `${result.errors} connection errors or timeouts`)
   }
+  totals.target.add(targetBefore, cpuSeconds(load.targetPid))
+  totals.postgres.add(postgresBefore, readPostgres())
+  totals.loadGenerator.add(0, (own.user + own.system) / 1e6)
 }

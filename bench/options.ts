@@ -6,9 +6,11 @@ export type StatementMode = 'named' | 'unnamed'
 
 export interface BenchOptions {
   smoke: boolean
-  /** Measured seconds of each run (service and both ceilings). */
+  /** Measured seconds of each kind of run (the service and each ceiling) per scenario. */
   durationS: number
-  /** Seconds of load before each measured run, not counted. */
+  /** Seconds per slice: the kinds of run take turns in slices of this length. */
+  sliceS: number
+  /** Seconds of load before the measured slices, for each kind of run, not counted. */
   warmupS: number
   connections: number
   /** DATABASE_POOL_MAX of the service, and the pool size of the database ceiling. */
@@ -31,15 +33,20 @@ export const USAGE = `Usage: just bench [options]   (or npm run bench -- [option
 
 Builds the service, starts it on a Postgres that it seeds, and measures each
 scenario against a database ceiling (the same SQL on a bare pg.Pool) and an
-HTTP ceiling (a bare Fastify route returning a body of the same size).
+HTTP ceiling (a bare Fastify route returning a body of the same size). The
+three take turns in short slices, so that other load on the machine affects
+them alike.
 Without DATABASE_URL it starts a throwaway embedded Postgres. With
 DATABASE_URL it seeds that database, and writes to it, so it must have no
 authors unless --allow-existing-data is given.
 
 Options:
   --smoke                  tiny seed and 1 s runs; exits 1 on any error (for CI)
-  --duration SECONDS       measured time of each run (default 10; smoke 1)
-  --warmup SECONDS         unmeasured load before each run (default 2; smoke 0)
+  --duration SECONDS       measured time of the service and of each ceiling, per
+                           scenario (default 10; smoke 1)
+  --slice SECONDS          length of the turns they take (default 2)
+  --warmup SECONDS         unmeasured load for each before the first turn
+                           (default 2; smoke 0)
   --connections N          HTTP connections and database concurrency (default 50)
   --pool N                 DATABASE_POOL_MAX of the service and pool size of the
                            database ceiling (default: the service's, 10)
@@ -111,6 +118,7 @@ export function parseOptions (args: string[]): BenchOptions | undefined {
       options: {
         smoke: { type: 'boolean', default: false },
         duration: { type: 'string' },
+        slice: { type: 'string' },
         warmup: { type: 'string' },
         connections: { type: 'string' },
         pool: { type: 'string' },
@@ -147,6 +155,7 @@ export function parseOptions (args: string[]): BenchOptions | undefined {
   return {
     smoke,
     durationS: positiveNumber('duration', values.duration, smoke ? 1 : 10, false),
+    sliceS: positiveNumber('slice', values.slice, 2, false),
     warmupS: nonNegativeNumber('warmup', values.warmup, smoke ? 0 : 2),
     connections: positiveNumber('connections', values.connections, 50),
     poolMax: positiveNumber('pool', values.pool, DEFAULT_POOL_MAX),

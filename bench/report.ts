@@ -5,10 +5,10 @@ export interface ScenarioResult {
   name: string
   title: string
   service: RunResult
-  /** Peak resident set size of the service during its measured run, in bytes. */
+  /** Peak resident set size of the service during the scenario's measured slices, in bytes. */
   servicePeakRssBytes: number | undefined
-  /** True when the peak covers only this run; false when it is the peak since the service started. */
-  peakRssPerRun: boolean
+  /** True when the peak covers only this scenario; false when it is the peak since the service started. */
+  peakRssPerScenario: boolean
   database: RunResult
   http: RunResult
 }
@@ -61,7 +61,7 @@ export function summaryTable (results: ScenarioResult[]): string {
       ms(service.latency.p99),
       ms(service.latency.max),
       String(service.errors),
-      megabytes(result.servicePeakRssBytes) + (result.peakRssPerRun ? '' : ' *'),
+      megabytes(result.servicePeakRssBytes) + (result.peakRssPerScenario ? '' : ' *'),
       rate(database.perSecond),
       ratio(service.perSecond, database.perSecond),
       rate(http.perSecond),

@@ -13,7 +13,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
-import { runDatabaseCeiling, runHttpCeiling, type ChildContext } from './ceilings.js'
+import { DatabaseCeiling, startBareServer, type ChildContext } from './ceilings.js'
 import { seed, startThrowawayPostgres, useDatabaseUrl, type BenchDatabase } from './database.js'
 import { runHttpLoad } from './http-load.js'
 import { parseOptions, UsageError, USAGE, type BenchOptions } from './options.js'
@@ -23,6 +23,7 @@ import { summarizeProfile } from './profile.js'
 import { detailTable, errorLines, profileReport, summaryTable, type ScenarioResult } from './report.js'
 import { SCENARIOS, type Scenario, type SeedInfo } from './scenarios.js'
 import { buildService, startService, type RunningService } from './service.js'
+import { RunTotals } from './stats.js'
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)))
 
@@ -68,6 +69,11 @@ async function sampleBody (service: RunningService, scenario: Scenario, seedInfo
   return body
 }
 
+/**
+ * Measures one scenario: the service, the database ceiling and the HTTP
+ * ceiling each get `warmupS` of unmeasured load, then take turns in slices
+ * until each has had `durationS` of measured load.
+ */
 async function runScenario (
   context: ChildContext,
   options: BenchOptions,
@@ -77,58 +83,62 @@ async function runScenario (
   seedInfo: SeedInfo
 ): Promise<ScenarioResult> {
   const body = await sampleBody(service, scenario, seedInfo)
-  const load = {
-    url: service.url,
-    connections: options.connections,
-    scenario,
-    seed: seedInfo,
-    targetPid: service.child.pid,
-    postmasterPid: database.postmasterPid,
-    signal: interruption.signal
-  }
+  const bare = await startBareServer(context, scenario, body)
+  const ceiling = new DatabaseCeiling(database.connectionString, options.poolMax, options.ceilingStatements)
+  try {
+    const serviceLoad = {
+      url: service.url,
+      connections: options.connections,
+      scenario,
+      seed: seedInfo,
+      targetPid: service.child.pid,
+      postmasterPid: database.postmasterPid,
+      signal: interruption.signal
+    }
+    const httpLoad = { ...serviceLoad, url: bare.url, targetPid: bare.child.pid, postmasterPid: undefined }
+    const databaseLoad = {
+      scenario,
+      seed: seedInfo,
+      concurrency: options.connections,
+      postmasterPid: database.postmasterPid
+    }
+    const serviceTotals = new RunTotals(true)
+    const databaseTotals = new RunTotals(false)
+    const httpTotals = new RunTotals(true)
 
-  log(`${scenario.name}: service`)
-  if (options.warmupS > 0) {
-    await runHttpLoad({ ...load, durationS: options.warmupS })
-    checkInterrupted()
-  }
-  const peakRssPerRun = resetPeakRss(service.child.pid)
-  const serviceRun = await runHttpLoad({ ...load, durationS: options.durationS })
-  const servicePeakRssBytes = peakRssBytes(service.child.pid)
-  checkInterrupted()
+    const slices = async (durationS: number, totals: [RunTotals, RunTotals, RunTotals]): Promise<void> => {
+      await runHttpLoad({ ...serviceLoad, durationS }, totals[0])
+      checkInterrupted()
+      await ceiling.run({ ...databaseLoad, durationS }, totals[1])
+      checkInterrupted()
+      await runHttpLoad({ ...httpLoad, durationS }, totals[2])
+      checkInterrupted()
+    }
 
-  log(`${scenario.name}: database ceiling`)
-  const databaseRun = await runDatabaseCeiling(context, database.connectionString, {
-    scenario: scenario.name,
-    poolMax: options.poolMax,
-    concurrency: options.connections,
-    durationS: options.durationS,
-    warmupS: options.warmupS,
-    statements: options.ceilingStatements,
-    seed: seedInfo
-  }, database.postmasterPid)
-  checkInterrupted()
+    if (options.warmupS > 0) {
+      log(`${scenario.name}: warming up`)
+      await slices(options.warmupS, [new RunTotals(true), new RunTotals(false), new RunTotals(true)])
+    }
+    const rounds = Math.max(1, Math.round(options.durationS / options.sliceS))
+    log(`${scenario.name}: ${rounds} rounds of service, database ceiling and HTTP ceiling`)
+    const peakRssPerScenario = resetPeakRss(service.child.pid)
+    for (let round = 0; round < rounds; round++) {
+      await slices(options.durationS / rounds, [serviceTotals, databaseTotals, httpTotals])
+    }
 
-  log(`${scenario.name}: HTTP ceiling`)
-  const httpRun = await runHttpCeiling(context, {
-    scenario,
-    seed: seedInfo,
-    body,
-    connections: options.connections,
-    durationS: options.durationS,
-    warmupS: options.warmupS,
-    signal: interruption.signal
-  })
-  checkInterrupted()
-
-  return {
-    name: scenario.name,
-    title: scenario.title,
-    service: serviceRun,
-    servicePeakRssBytes,
-    peakRssPerRun,
-    database: databaseRun,
-    http: httpRun
+    return {
+      name: scenario.name,
+      title: scenario.title,
+      service: serviceTotals.result(),
+      // The service idles during the ceilings' slices, so this is its peak under load.
+      servicePeakRssBytes: peakRssBytes(service.child.pid),
+      peakRssPerScenario,
+      database: databaseTotals.result(),
+      http: httpTotals.result()
+    }
+  } finally {
+    await bare.child.stop()
+    await ceiling.end()
   }
 }
 
@@ -151,7 +161,8 @@ function header (options: BenchOptions, database: BenchDatabase, postgres: strin
     `machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB; ` +
       `load average before the run ${load.map((value) => value.toFixed(2)).join(' ')}`,
     `software: Node.js ${process.version}, Postgres ${postgres}, ${database.description}`,
-    `settings: ${options.connections} connections, ${options.durationS} s per run after ${options.warmupS} s of warm-up, ` +
+    `settings: ${options.connections} connections; per scenario, ${options.durationS} s each for the service ` +
+      `and both ceilings, in turns of ${options.sliceS} s, after ${options.warmupS} s of warm-up each; ` +
       `DATABASE_POOL_MAX ${options.poolMax}, LOG_LEVEL ${options.logLevel}, ` +
       `${options.ceilingStatements} statements in the database ceiling` +
       (options.smoke ? ', smoke mode' : '')
@@ -218,8 +229,8 @@ async function run (options: BenchOptions): Promise<number> {
       '',
       detailTable(results)
     ]
-    if (results.some((result) => !result.peakRssPerRun)) {
-      output.push('', '* peak since the service started: this kernel does not reset VmHWM per run')
+    if (results.some((result) => !result.peakRssPerScenario)) {
+      output.push('', '* peak since the service started, because this kernel does not let the harness reset VmHWM')
     }
     if (profileDir !== undefined) {
       output.push('', profileReport(await summarizeProfile(profileDir, root)))

@@ -5,7 +5,7 @@ export interface Latency {
   max: number
 }
 
-/** What one run of a scenario measured, whatever ran it. */
+/** What one kind of run of a scenario measured, summed over its slices. */
 export interface RunResult {
   /** Completed requests or database steps in the measured time. */
   completed: number
@@ -18,7 +18,7 @@ export interface RunResult {
   firstError: string | undefined
   /** CPU time over the measured time, as a fraction of one core (1 = one core busy). */
   cpu: {
-    /** The process under test: the service, the database ceiling's process or the bare server. */
+    /** The process under test: the service, the harness running the database ceiling, or the bare server. */
     target: number | undefined
     postgres: number | undefined
     loadGenerator: number | undefined
@@ -51,7 +51,58 @@ export class LatencyRecorder {
   }
 }
 
-/** CPU seconds between two readings over `elapsedS`, as a fraction of one core. */
-export function cpuShare (before: number | undefined, after: number | undefined, elapsedS: number): number | undefined {
-  return before === undefined || after === undefined ? undefined : (after - before) / elapsedS
+/** CPU seconds of one process between two readings; undefined once any reading failed. */
+class CpuTime {
+  seconds: number | undefined
+
+  /** `measured` is false for a process that has no part in the run, which the report shows as n/a. */
+  constructor (measured = true) {
+    this.seconds = measured ? 0 : undefined
+  }
+
+  add (before: number | undefined, after: number | undefined): void {
+    this.seconds = this.seconds === undefined || before === undefined || after === undefined
+      ? undefined
+      : this.seconds + after - before
+  }
+}
+
+/**
+ * Sums the slices of one kind of run (the service, or a ceiling) of a
+ * scenario. The harness alternates short slices of the three kinds, so
+ * that a change in the machine's other load affects all three alike.
+ */
+export class RunTotals {
+  readonly latencies = new LatencyRecorder()
+  elapsedS = 0
+  errors = 0
+  firstError: string | undefined
+  readonly target = new CpuTime()
+  readonly postgres = new CpuTime()
+  readonly loadGenerator: CpuTime
+
+  /** `withLoadGenerator` is false for the database ceiling, whose load comes from the process under test. */
+  constructor (withLoadGenerator: boolean) {
+    this.loadGenerator = new CpuTime(withLoadGenerator)
+  }
+
+  recordError (count: number, message: string): void {
+    this.errors += count
+    this.firstError ??= message
+  }
+
+  result (): RunResult {
+    const share = (time: CpuTime): number | undefined =>
+      time.seconds === undefined || this.elapsedS === 0 ? undefined : time.seconds / this.elapsedS
+    const completed = this.latencies.count
+    return {
+      completed,
+      elapsedS: this.elapsedS,
+      perSecond: this.elapsedS === 0 ? 0 : completed / this.elapsedS,
+      latency: this.latencies.summary(),
+      errors: this.errors,
+      firstError: this.firstError,
+      cpu: { target: share(this.target), postgres: share(this.postgres), loadGenerator: share(this.loadGenerator) }
+    }
+  }
 }
