@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises'
+import { readdir, readFile, stat } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 
 /** The parts of a V8 .cpuprofile file (Node's --cpu-prof output) that the summary reads. */
@@ -49,13 +49,14 @@ function top (times: Map<string, number>, busy: number, count: number): ProfileE
 }
 
 /**
- * Reads the newest .cpuprofile in `dir` and sums self time by function and
+ * Reads the newest .cpuprofile in `dir` (by modification time) and sums self time by function and
  * by package. Samples in "(idle)" are left out, so shares are of busy time;
  * "(garbage collector)" and "(program)" stay in as their own entries.
  */
 export async function summarizeProfile (dir: string, root: string, count = 15): Promise<ProfileSummary> {
-  const files = (await readdir(dir)).filter((name) => name.endsWith('.cpuprofile')).sort()
-  const file = files.at(-1)
+  const files = (await readdir(dir)).filter((name) => name.endsWith('.cpuprofile'))
+  const times = await Promise.all(files.map(async (name) => (await stat(join(dir, name))).mtimeMs))
+  const file = files[times.indexOf(Math.max(...times))]
   if (file === undefined) {
     throw new Error(`no .cpuprofile file in ${dir}; the service writes it only when it exits cleanly`)
   }
