@@ -23,6 +23,11 @@ export interface BenchOptions {
   ceilingStatements: StatementMode
   /** Seed into a DATABASE_URL whose authors table already has rows. */
   allowExistingData: boolean
+  /**
+   * Environment variables of a second service that runs in the same turns,
+   * to compare a setting under the same background load; undefined for none.
+   */
+  compare: Record<string, string> | undefined
   /** Folder for a CPU profile of the service, or undefined for none. */
   profileDir: string | undefined
   /** File for the results as JSON, or undefined. */
@@ -57,6 +62,9 @@ Options:
                            (${SCENARIO_NAMES.join(', ')})
   --ceiling-statements M   named (default) or unnamed statements in the database ceiling
   --allow-existing-data    seed into a DATABASE_URL that already has authors
+  --compare NAME=VALUE     also run a second service with this variable set, in
+                           the same turns; repeat for several variables
+                           (e.g. --compare LOG_LEVEL=warn)
   --profile DIR            write a CPU profile of the service to DIR and print its top functions
   --json FILE              write the results to FILE as JSON
   -h, --help               print this help
@@ -107,6 +115,27 @@ function scenarioNames (values: string[] | undefined): ScenarioName[] {
   return SCENARIO_NAMES.filter((name) => values.includes(name))
 }
 
+/** Variables the harness sets itself for every service it starts. */
+const FIXED_VARIABLES = new Set(['NODE_ENV', 'HOST', 'PORT', 'DATABASE_URL', 'LOG_PRETTY'])
+
+function comparedSettings (values: string[] | undefined): Record<string, string> | undefined {
+  if (values === undefined || values.length === 0) {
+    return undefined
+  }
+  const settings: Record<string, string> = {}
+  for (const value of values) {
+    const separator = value.indexOf('=')
+    const name = value.slice(0, separator)
+    if (separator < 1 || !(name in ConfigSchema.properties) || FIXED_VARIABLES.has(name)) {
+      throw new UsageError(
+        `--compare must be NAME=VALUE with NAME a service variable other than ${[...FIXED_VARIABLES].join(', ')}, got "${value}"`
+      )
+    }
+    settings[name] = value.slice(separator + 1)
+  }
+  return settings
+}
+
 /** Parses the command line; returns undefined when --help was given. */
 export function parseOptions (args: string[]): BenchOptions | undefined {
   let parsed
@@ -128,6 +157,7 @@ export function parseOptions (args: string[]): BenchOptions | undefined {
         scenario: { type: 'string', multiple: true },
         'ceiling-statements': { type: 'string' },
         'allow-existing-data': { type: 'boolean', default: false },
+        compare: { type: 'string', multiple: true },
         profile: { type: 'string' },
         json: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false }
@@ -165,6 +195,7 @@ export function parseOptions (args: string[]): BenchOptions | undefined {
     scenarios: scenarioNames(values.scenario),
     ceilingStatements: statements,
     allowExistingData: values['allow-existing-data'],
+    compare: comparedSettings(values.compare),
     profileDir: values.profile,
     jsonFile: values.json
   }

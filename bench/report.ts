@@ -1,16 +1,28 @@
 import type { ProfileSummary } from './profile.js'
 import type { RunResult } from './stats.js'
 
+/** The figures of one service process in one scenario. */
+export interface ServiceRun {
+  /** The settings by which it differs from the main service; empty for the main service. */
+  label: string
+  run: RunResult
+  /** Peak resident set size during the scenario's measured slices, in bytes. */
+  peakRssBytes: number | undefined
+}
+
 export interface ScenarioResult {
   name: string
   title: string
-  service: RunResult
-  /** Peak resident set size of the service during the scenario's measured slices, in bytes. */
-  servicePeakRssBytes: number | undefined
-  /** True when the peak covers only this scenario; false when it is the peak since the service started. */
+  /** The main service first, then the one started with --compare, if any. */
+  services: ServiceRun[]
+  /** True when each peak covers only this scenario; false when it is the peak since the process started. */
   peakRssPerScenario: boolean
   database: RunResult
   http: RunResult
+}
+
+function serviceTitle (result: ScenarioResult, service: ServiceRun): string {
+  return service.label === '' ? result.title : `${result.title}, ${service.label}`
 }
 
 function fixed (value: number, digits: number): string {
@@ -52,22 +64,22 @@ export function summaryTable (results: ScenarioResult[]): string {
     'scenario', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'peak RSS MB',
     'DB ceiling /s', 'of DB', 'HTTP ceiling req/s', 'of HTTP'
   ]
-  const rows = results.map((result) => {
-    const { service, database, http } = result
+  const rows = results.flatMap((result) => result.services.map((service) => {
+    const { run } = service
     return [
-      result.title,
-      rate(service.perSecond),
-      ms(service.latency.p50),
-      ms(service.latency.p99),
-      ms(service.latency.max),
-      String(service.errors),
-      megabytes(result.servicePeakRssBytes) + (result.peakRssPerScenario ? '' : ' *'),
-      rate(database.perSecond),
-      ratio(service.perSecond, database.perSecond),
-      rate(http.perSecond),
-      ratio(service.perSecond, http.perSecond)
+      serviceTitle(result, service),
+      rate(run.perSecond),
+      ms(run.latency.p50),
+      ms(run.latency.p99),
+      ms(run.latency.max),
+      String(run.errors),
+      megabytes(service.peakRssBytes) + (result.peakRssPerScenario ? '' : ' *'),
+      rate(result.database.perSecond),
+      ratio(run.perSecond, result.database.perSecond),
+      rate(result.http.perSecond),
+      ratio(run.perSecond, result.http.perSecond)
     ]
-  })
+  }))
   return table(header, rows, 1)
 }
 
@@ -80,7 +92,10 @@ export function detailTable (results: ScenarioResult[]): string {
   const rows: string[][] = []
   for (const result of results) {
     const runs: Array<[string, RunResult]> = [
-      ['service', result.service],
+      ...result.services.map((service): [string, RunResult] => [
+        service.label === '' ? 'service' : `service, ${service.label}`,
+        service.run
+      ]),
       ['DB ceiling', result.database],
       ['HTTP ceiling', result.http]
     ]
@@ -118,9 +133,14 @@ export function profileReport (summary: ProfileSummary): string {
 export function errorLines (results: ScenarioResult[]): string[] {
   const lines: string[] = []
   for (const result of results) {
-    for (const [name, run] of [['service', result.service], ['DB ceiling', result.database], ['HTTP ceiling', result.http]] as const) {
+    const runs: Array<[string, RunResult]> = [
+      ...result.services.map((service): [string, RunResult] => [serviceTitle(result, service) + ', service', service.run]),
+      [`${result.title}, DB ceiling`, result.database],
+      [`${result.title}, HTTP ceiling`, result.http]
+    ]
+    for (const [name, run] of runs) {
       if (run.errors > 0) {
-        lines.push(`${result.title}, ${name}: ${run.errors} errors; first: ${run.firstError ?? 'unknown'}`)
+        lines.push(`${name}: ${run.errors} errors; first: ${run.firstError ?? 'unknown'}`)
       }
     }
   }

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { DatabaseCeiling, startBareServer, type ChildContext } from './ceilings.js'
 import { seed, startThrowawayPostgres, useDatabaseUrl, type BenchDatabase } from './database.js'
-import { runHttpLoad } from './http-load.js'
+import { runHttpLoad, type HttpLoad } from './http-load.js'
 import { parseOptions, UsageError, USAGE, type BenchOptions } from './options.js'
 import { peakRssBytes, resetPeakRss } from './proc.js'
 import { stopAll } from './processes.js'
@@ -69,77 +69,123 @@ async function sampleBody (service: RunningService, scenario: Scenario, seedInfo
   return body
 }
 
+/** A running service with the label of its settings, as the report shows it. */
+interface LabeledService {
+  label: string
+  service: RunningService
+}
+
 /**
- * Measures one scenario: the service, the database ceiling and the HTTP
- * ceiling each get `warmupS` of unmeasured load, then take turns in slices
+ * Measures one scenario: each service, the database ceiling and the HTTP
+ * ceiling get `warmupS` of unmeasured load, then take turns in slices
  * until each has had `durationS` of measured load.
  */
 async function runScenario (
   context: ChildContext,
   options: BenchOptions,
   database: BenchDatabase,
-  service: RunningService,
+  services: LabeledService[],
   scenario: Scenario,
   seedInfo: SeedInfo
 ): Promise<ScenarioResult> {
-  const body = await sampleBody(service, scenario, seedInfo)
+  const main = services[0]?.service
+  if (main === undefined) {
+    throw new Error('runScenario needs a service')
+  }
+  const body = await sampleBody(main, scenario, seedInfo)
   const bare = await startBareServer(context, scenario, body)
   const ceiling = new DatabaseCeiling(database.connectionString, options.poolMax, options.ceilingStatements)
   try {
-    const serviceLoad = {
-      url: service.url,
+    const httpLoad = (url: string, targetPid: number, postmasterPid: number | undefined): Omit<HttpLoad, 'durationS'> => ({
+      url,
       connections: options.connections,
       scenario,
       seed: seedInfo,
-      targetPid: service.child.pid,
-      postmasterPid: database.postmasterPid,
+      targetPid,
+      postmasterPid,
       signal: interruption.signal
-    }
-    const httpLoad = { ...serviceLoad, url: bare.url, targetPid: bare.child.pid, postmasterPid: undefined }
+    })
     const databaseLoad = {
       scenario,
       seed: seedInfo,
       concurrency: options.connections,
       postmasterPid: database.postmasterPid
     }
-    const serviceTotals = new RunTotals(true)
-    const databaseTotals = new RunTotals(false)
-    const httpTotals = new RunTotals(true)
+    const bareLoad = httpLoad(bare.url, bare.child.pid, undefined)
 
-    const slices = async (durationS: number, totals: [RunTotals, RunTotals, RunTotals]): Promise<void> => {
-      await runHttpLoad({ ...serviceLoad, durationS }, totals[0])
+    interface Turns { services: RunTotals[], database: RunTotals, http: RunTotals }
+    const newTurns = (): Turns => ({
+      services: services.map(() => new RunTotals(true)),
+      database: new RunTotals(false),
+      http: new RunTotals(true)
+    })
+    const takeTurns = async (durationS: number, turns: Turns): Promise<void> => {
+      for (const [index, { service }] of services.entries()) {
+        const load = httpLoad(service.url, service.child.pid, database.postmasterPid)
+        await runHttpLoad({ ...load, durationS }, turns.services[index] as RunTotals)
+        checkInterrupted()
+      }
+      await ceiling.run({ ...databaseLoad, durationS }, turns.database)
       checkInterrupted()
-      await ceiling.run({ ...databaseLoad, durationS }, totals[1])
-      checkInterrupted()
-      await runHttpLoad({ ...httpLoad, durationS }, totals[2])
+      await runHttpLoad({ ...bareLoad, durationS }, turns.http)
       checkInterrupted()
     }
 
     if (options.warmupS > 0) {
       log(`${scenario.name}: warming up`)
-      await slices(options.warmupS, [new RunTotals(true), new RunTotals(false), new RunTotals(true)])
+      await takeTurns(options.warmupS, newTurns())
     }
     const rounds = Math.max(1, Math.round(options.durationS / options.sliceS))
-    log(`${scenario.name}: ${rounds} rounds of service, database ceiling and HTTP ceiling`)
-    const peakRssPerScenario = resetPeakRss(service.child.pid)
+    log(`${scenario.name}: ${rounds} rounds of turns`)
+    let peakRssPerScenario = true
+    for (const { service } of services) {
+      peakRssPerScenario &&= resetPeakRss(service.child.pid)
+    }
+    const measured = newTurns()
     for (let round = 0; round < rounds; round++) {
-      await slices(options.durationS / rounds, [serviceTotals, databaseTotals, httpTotals])
+      await takeTurns(options.durationS / rounds, measured)
     }
 
     return {
       name: scenario.name,
       title: scenario.title,
-      service: serviceTotals.result(),
-      // The service idles during the ceilings' slices, so this is its peak under load.
-      servicePeakRssBytes: peakRssBytes(service.child.pid),
+      services: services.map(({ label, service }, index) => ({
+        label,
+        run: (measured.services[index] as RunTotals).result(),
+        // A service idles during the other turns, so this is its peak under load.
+        peakRssBytes: peakRssBytes(service.child.pid)
+      })),
       peakRssPerScenario,
-      database: databaseTotals.result(),
-      http: httpTotals.result()
+      database: measured.database.result(),
+      http: measured.http.result()
     }
   } finally {
     await bare.child.stop()
     await ceiling.end()
   }
+}
+
+/** Names the main service's process and log file. */
+const MAIN_SERVICE = 'service'
+
+/** Starts the service, and a second one with options.compare's variables when given. */
+async function startServices (
+  context: ChildContext,
+  options: BenchOptions,
+  connectionString: string,
+  profileDir: string | undefined
+): Promise<LabeledService[]> {
+  const settings = { connectionString, poolMax: options.poolMax, logLevel: options.logLevel }
+  const main = await startService(context, { ...settings, name: MAIN_SERVICE, overrides: {}, profileDir })
+  const services: LabeledService[] = [{ label: '', service: main }]
+  if (options.compare !== undefined) {
+    const overrides = options.compare
+    const label = Object.entries(overrides).map(([name, value]) => `${name}=${value}`).join(' ')
+    log(`starting a second service with ${label}`)
+    const compared = await startService(context, { ...settings, name: 'compared-service', overrides, profileDir: undefined })
+    services.push({ label, service: compared })
+  }
+  return services
 }
 
 async function postgresVersion (connectionString: string): Promise<string> {
@@ -198,12 +244,7 @@ async function run (options: BenchOptions): Promise<number> {
       await mkdir(profileDir, { recursive: true })
     }
     const context: ChildContext = { root, workDir, baseEnv: baseEnv() }
-    const service = await startService(context, {
-      connectionString: database.connectionString,
-      poolMax: options.poolMax,
-      logLevel: options.logLevel,
-      profileDir
-    })
+    const services = await startServices(context, options, database.connectionString, profileDir)
 
     const results: ScenarioResult[] = []
     for (const name of options.scenarios) {
@@ -212,14 +253,16 @@ async function run (options: BenchOptions): Promise<number> {
         log(`${name}: skipped, because the seed has no books`)
         continue
       }
-      results.push(await runScenario(context, options, database, service, scenario, seedInfo))
+      results.push(await runScenario(context, options, database, services, scenario, seedInfo))
     }
 
-    await service.child.stop()
-    if (service.child.exitCode !== 0) {
-      throw new Error(service.child.describeExit())
+    for (const { service } of services) {
+      await service.child.stop()
+      if (service.child.exitCode !== 0) {
+        throw new Error(service.child.describeExit())
+      }
     }
-    const logBytes = (await stat(service.logFile)).size
+    const logBytes = (await stat(join(workDir, `${MAIN_SERVICE}.log`))).size
 
     const output = [
       header(options, database, postgres, loadBefore),

@@ -15,9 +15,13 @@ export function buildService (root: string): void {
 }
 
 export interface ServiceSettings {
+  /** Names the log file, and the process in error messages. */
+  name: string
   connectionString: string
   poolMax: number
   logLevel: string
+  /** Variables that override the ones above. */
+  overrides: Record<string, string>
   /** Folder for a CPU profile, written when the service exits; undefined for none. */
   profileDir: string | undefined
 }
@@ -38,12 +42,12 @@ export interface RunningService {
  */
 export async function startService (context: ChildContext, settings: ServiceSettings): Promise<RunningService> {
   const port = await findFreePort()
-  const logFile = join(context.workDir, 'service.log')
+  const logFile = join(context.workDir, `${settings.name}.log`)
   const log = openSync(logFile, 'w')
   const profile = settings.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${settings.profileDir}`]
   let child: Child
   try {
-    child = new Child('service', process.execPath, [...profile, join(context.root, 'dist', 'src', 'server.js')], {
+    child = new Child(settings.name, process.execPath, [...profile, join(context.root, 'dist', 'src', 'server.js')], {
       cwd: context.workDir,
       env: {
         ...context.baseEnv,
@@ -53,7 +57,8 @@ export async function startService (context: ChildContext, settings: ServiceSett
         LOG_LEVEL: settings.logLevel,
         LOG_PRETTY: 'false',
         DATABASE_URL: settings.connectionString,
-        DATABASE_POOL_MAX: String(settings.poolMax)
+        DATABASE_POOL_MAX: String(settings.poolMax),
+        ...settings.overrides
       },
       stdio: ['ignore', log, 'pipe']
     })

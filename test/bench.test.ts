@@ -54,8 +54,7 @@ t.test('run totals and summary table', async (t) => {
   const table = summaryTable([{
     name: 'get-author',
     title: 'GET /authors/{id}',
-    service,
-    servicePeakRssBytes: 100 * 2 ** 20,
+    services: [{ label: '', run: service, peakRssBytes: 100 * 2 ** 20 }],
     peakRssPerScenario: true,
     database: totals(600).result(),
     http: totals(1000).result()
