@@ -8,7 +8,7 @@ export interface BenchOptions {
   smoke: boolean
   /** Measured seconds of each kind of run (the service and each ceiling) per scenario. */
   durationS: number
-  /** Seconds per slice: the kinds of run take turns in slices of this length. */
+  /** Approximate seconds per slice: the kinds of run take turns in slices of about this length. */
   sliceS: number
   /** Seconds of load before the measured slices, for each kind of run, not counted. */
   warmupS: number
@@ -49,7 +49,8 @@ Options:
   --smoke                  tiny seed and 1 s runs; exits 1 on any error (for CI)
   --duration SECONDS       measured time of the service and of each ceiling, per
                            scenario (default 10; smoke 1)
-  --slice SECONDS          length of the turns they take (default 2)
+  --slice SECONDS          approximate length of each turn (default 1); each
+                           kind of run takes every place in the order equally often
   --warmup SECONDS         unmeasured load for each before the first turn
                            (default 2; smoke 0)
   --connections N          HTTP connections and database concurrency (default 50)
@@ -185,7 +186,7 @@ export function parseOptions (args: string[]): BenchOptions | undefined {
   return {
     smoke,
     durationS: positiveNumber('duration', values.duration, smoke ? 1 : 10, false),
-    sliceS: positiveNumber('slice', values.slice, 2, false),
+    sliceS: positiveNumber('slice', values.slice, 1, false),
     warmupS: nonNegativeNumber('warmup', values.warmup, smoke ? 0 : 2),
     connections: positiveNumber('connections', values.connections, 50),
     poolMax: positiveNumber('pool', values.pool, DEFAULT_POOL_MAX),
