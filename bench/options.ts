@@ -19,7 +19,7 @@ export interface BenchOptions {
   authors: number
   books: number
   scenarios: ScenarioName[]
-  /** How the database ceiling sends its statements. */
+  /** Statement mode of the database ceiling: named (prepared) or unnamed. */
   ceilingStatements: StatementMode
   /** Seed into a DATABASE_URL whose authors table already has rows. */
   allowExistingData: boolean

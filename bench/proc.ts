@@ -80,7 +80,7 @@ export function isLocalPostgres (pid: number): boolean {
   }
 }
 
-/** The parent pid of a process, or undefined when it cannot be read. */
+/** Returns the parent pid of a process, or undefined when it cannot be read. */
 export function parentPid (pid: number): number | undefined {
   return readStat(pid)?.ppid
 }

@@ -49,14 +49,14 @@ function megabytes (bytes: number | undefined): string {
   return bytes === undefined ? 'n/a' : fixed(bytes / 2 ** 20, 0)
 }
 
-/** A Markdown table whose first `textColumns` columns are left-aligned and the rest right-aligned. */
+/** Formats a Markdown table whose first `textColumns` columns are left-aligned and the rest right-aligned. */
 function table (header: string[], rows: string[][], textColumns: number): string {
   const lines = [header, header.map((_cell, index) => index < textColumns ? '---' : '---:'), ...rows]
   return lines.map((cells) => `| ${cells.join(' | ')} |`).join('\n')
 }
 
 /**
- * The headline table: the service's figures and its throughput as a share
+ * Formats the headline table: the service's figures and its throughput as a share
  * of each ceiling measured in the same run.
  */
 export function summaryTable (results: ScenarioResult[]): string {
@@ -83,7 +83,7 @@ export function summaryTable (results: ScenarioResult[]): string {
   return table(header, rows, 1)
 }
 
-/** Every run with its latencies and the CPU time of each process, as a share of one core. */
+/** Formats every run with its latencies and the CPU time of each process, as a share of one core. */
 export function detailTable (results: ScenarioResult[]): string {
   const header = [
     'scenario', 'run', 'per s', 'p50 ms', 'p99 ms', 'max ms', 'errors',

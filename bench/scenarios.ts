@@ -13,7 +13,7 @@ export interface IdRange {
   last: number
 }
 
-/** What the seed created; every id in each range exists. */
+/** Id ranges of the seeded rows; every id in each range exists. */
 export interface SeedInfo {
   authors: IdRange
   books: IdRange | undefined
@@ -56,7 +56,7 @@ function bookRange (seed: SeedInfo): IdRange {
   return seed.books
 }
 
-/** A request whose path is built anew for every request. */
+/** Builds a GET request whose path is computed anew for every request. */
 function dynamicPath (path: () => string): Request {
   return { method: 'GET', setupRequest: (request) => ({ ...request, path: path() }) }
 }
@@ -129,7 +129,7 @@ const getBookScenario: Scenario = {
 
 let created = 0
 
-/** A new author's name: at most 32 characters, as the API requires. */
+/** Returns a new author's name, at most 32 characters long as the API requires. */
 function newAuthorName (): string {
   created++
   return `Bench author ${created}`

@@ -63,7 +63,7 @@ export async function startService (context: ChildContext, settings: ServiceSett
       stdio: ['ignore', log, 'pipe']
     })
   } finally {
-    // The child holds its own copy of the descriptor.
+    // The child has its own copy of the descriptor.
     closeSync(log)
   }
   const url = `http://127.0.0.1:${port}`

@@ -5,7 +5,7 @@ export interface Latency {
   max: number
 }
 
-/** What one kind of run of a scenario measured, summed over its slices. */
+/** Figures of one kind of run of a scenario, summed over its slices. */
 export interface RunResult {
   /** Completed requests or database steps in the measured time. */
   completed: number
@@ -68,9 +68,9 @@ class CpuTime {
 }
 
 /**
- * Sums the slices of one kind of run (the service, or a ceiling) of a
- * scenario. The harness alternates short slices of the three kinds, so
- * that a change in the machine's other load affects all three alike.
+ * Sums the slices of one kind of run (a service, or a ceiling) of a
+ * scenario. The kinds of run take turns in short slices, so that a change
+ * in the machine's other load affects all of them alike.
  */
 export class RunTotals {
   readonly latencies = new LatencyRecorder()
