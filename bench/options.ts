@@ -39,14 +39,16 @@ export const USAGE = `Usage: just bench [options]   (or npm run bench -- [option
 Builds the service, starts it on a Postgres that it seeds, and measures each
 scenario against a database ceiling (the same SQL on a bare pg.Pool) and an
 HTTP ceiling (a bare Fastify route returning a body of the same size). The
-three take turns in short slices, so that other load on the machine affects
-them alike.
-Without DATABASE_URL it starts a throwaway embedded Postgres. With
-DATABASE_URL it seeds that database, and writes to it, so it must have no
-authors unless --allow-existing-data is given.
+service and the ceilings take turns in short slices, so that other load on
+the machine affects them alike.
+
+Without DATABASE_URL it starts a throwaway embedded Postgres and deletes it
+afterwards. With DATABASE_URL it writes the seed into that database, which
+must have no authors unless --allow-existing-data is given.
 
 Options:
-  --smoke                  tiny seed and 1 s runs; exits 1 on any error (for CI)
+  --smoke                  tiny seed and 1 s runs; exits 1 on any error or
+                           unexpected status (for CI)
   --duration SECONDS       measured time of the service and of each ceiling, per
                            scenario (default 10; smoke 1)
   --slice SECONDS          approximate length of each turn (default 1); each
