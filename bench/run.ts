@@ -4,9 +4,9 @@
 //
 // Steps: build dist/, prepare Postgres (a throwaway embedded one, or
 // DATABASE_URL), seed it, start `node dist/src/server.js`, then for each
-// scenario run the service, the database ceiling and the HTTP ceiling
-// under the same load, and print the tables. Every process it started is
-// stopped on success, on failure and on SIGINT or SIGTERM.
+// scenario let the service, the database ceiling and the HTTP ceiling take
+// turns under the same load, and print the tables. Every process it
+// started is stopped on success, on failure and on SIGINT or SIGTERM.
 
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
