@@ -122,3 +122,7 @@ _dev-postgres:
     done
     echo "the dev stack's Postgres did not become ready within 60 s" >&2
     exit 1
+
+# Measure each scenario against its database and HTTP ceilings; `just bench --smoke` is the quick check CI runs.
+bench *args:
+    tsx bench/run.ts {{args}}

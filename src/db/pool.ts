@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { IDatabaseConnection } from '@pgtyped/runtime'
 import pg from 'pg'
 import { withRetry } from './retry.js'
@@ -45,15 +46,46 @@ export function createPool (options: PoolOptions): pg.Pool {
  */
 export const QUERY_ERROR = Symbol('queryError')
 
+/** Maximum number of distinct statement texts that get a name; texts beyond it run unnamed. */
+const MAX_NAMED_STATEMENTS = 200
+
+/**
+ * Creates a function that names each SQL text after its hash, for the
+ * first MAX_NAMED_STATEMENTS distinct texts, and returns undefined after
+ * that. The limit bounds the statements prepared on each connection when
+ * callers build texts at run time.
+ */
+function statementNamer (): (text: string) => string | undefined {
+  const names = new Map<string, string>()
+  return (text) => {
+    let name = names.get(text)
+    if (name === undefined && names.size < MAX_NAMED_STATEMENTS) {
+      name = 'q_' + createHash('sha1').update(text).digest('hex').slice(0, 24)
+      names.set(text, name)
+    }
+    return name
+  }
+}
+
 /**
  * Wraps the pool as the connection that generated queries run on. Each
  * statement runs on its own, so one that fails with a serialization
  * failure or deadlock is safe to run again (see withRetry).
+ *
+ * Statements run as named prepared statements: pg sends each text to
+ * Postgres once per connection, later runs send only Bind and Execute,
+ * so Postgres skips parsing and, after five runs, may reuse a generic plan.
+ * NOTE: PgBouncer in transaction mode supports them only from 1.21 on,
+ * with max_prepared_statements set. A column type changed under a running
+ * service fails the statements that return it with "cached plan must not
+ * change result type" until the pool replaces its connections.
  */
 export function retryingConnection (pool: pg.Pool): IDatabaseConnection {
+  const nameOf = statementNamer()
   return {
     query: async (text: string, values: unknown[]) => {
-      const result = await withRetry(async () => await pool.query(text, values).catch((error: unknown) => {
+      const statement = { name: nameOf(text), text, values }
+      const result = await withRetry(async () => await pool.query(statement).catch((error: unknown) => {
         pool.emit(QUERY_ERROR, error)
         throw error
       }))
