@@ -120,6 +120,16 @@ function checkWhere (kind: 'UpdateStmt' | 'DeleteStmt', statement: UpdateStmt | 
   }]
 }
 
+interface ExistsSubLink {
+  subLinkType: 'EXISTS_SUBLINK'
+  subselect: { SelectStmt: Record<string, unknown> }
+}
+
+function isExistsWithSelect (value: unknown): value is ExistsSubLink {
+  const subLink = value as Partial<ExistsSubLink> | null
+  return subLink?.subLinkType === 'EXISTS_SUBLINK' && typeof subLink.subselect?.SelectStmt === 'object'
+}
+
 /**
  * Walks a libpg-query syntax tree for every star column and every UPDATE or
  * DELETE without WHERE, at any depth. `clause` names the list the walk is
@@ -146,6 +156,13 @@ function findDangerousPatterns (node: unknown, clause = 'SELECT'): QueryFinding[
     }
     if (key === 'UpdateStmt' || key === 'DeleteStmt') {
       findings.push(...checkWhere(key, value as UpdateStmt | DeleteStmt))
+    }
+    if (key === 'SubLink' && isExistsWithSelect(value)) {
+      // EXISTS ignores the columns of its subquery, so `EXISTS (SELECT * ...)`
+      // is harmless: walk the subquery without its select list.
+      const { targetList: _ignored, ...rest } = value.subselect.SelectStmt
+      findings.push(...findDangerousPatterns(rest, clause))
+      continue
     }
     let childClause = clause
     if (key === 'targetList') {
@@ -224,7 +241,7 @@ async function lintSchema (file: string): Promise<string[]> {
 
 async function main (): Promise<number> {
   await loadModule()
-  const queryFiles = readdirSync(join(root, 'queries'))
+  const queryFiles = readdirSync(join(root, 'queries'), { recursive: true, encoding: 'utf8' })
     .filter((name) => name.endsWith('.sql'))
     .sort()
     .map((name) => `queries/${name}`)
@@ -240,7 +257,7 @@ async function main (): Promise<number> {
   const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`
   const checked = `schema.sql and ${plural(queryFiles.length, 'query file')}`
   if (findings.length > 0) {
-    console.error(`SQL lint: ${plural(findings.length, 'problem')} in ${checked}`)
+    console.error(`SQL lint: found ${plural(findings.length, 'problem')}, listed above, after checking ${checked}`)
     return 1
   }
   console.log(`SQL lint: no problems in ${checked}`)
