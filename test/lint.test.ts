@@ -1,46 +1,13 @@
-import { spawn } from 'node:child_process'
 import { appendFile, writeFile } from 'node:fs/promises'
-import { delimiter, dirname, join } from 'node:path'
+import { join } from 'node:path'
 import t, { type Test } from 'tap'
-import { copyProject } from './helpers/project.js'
+import { copyProject, runScript, type ScriptResult } from './helpers/project.js'
 
-/** Maximum time of one lint run, after which it is killed and fails. */
-const LINT_TIMEOUT_MS = 60_000
+type LintResult = ScriptResult
 
-interface LintResult {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-/** Runs scripts/lint-sql.ts in `dir` and kills it by pid after LINT_TIMEOUT_MS. */
+/** Runs scripts/lint-sql.ts in `dir`. */
 async function runSqlLint (dir: string): Promise<LintResult> {
-  const env: NodeJS.ProcessEnv = {
-    // squawk's bin starts with `#!/usr/bin/env node`, so this node comes first in PATH.
-    PATH: [dirname(process.execPath), process.env.PATH].filter(Boolean).join(delimiter)
-  }
-  for (const name of ['HOME', 'TMPDIR']) {
-    if (process.env[name] !== undefined) {
-      env[name] = process.env[name]
-    }
-  }
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/lint-sql.ts'], {
-    cwd: dir,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
-  const timer = setTimeout(() => {
-    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
-      process.kill(child.pid, 'SIGKILL')
-    }
-  }, LINT_TIMEOUT_MS)
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
-  clearTimeout(timer)
-  return { code, stdout, stderr }
+  return await runScript(dir, 'scripts/lint-sql.ts')
 }
 
 /** Returns the line number, counted from 1, of the first line of `text` that contains `needle`. */
