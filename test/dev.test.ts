@@ -169,6 +169,19 @@ t.test('dev loop on a managed database', async (t) => {
     t.equal(response.status, 200, 'reloaded service is ready')
   })
 
+  t.test('renamed-over source reloads twice', async (t) => {
+    const appPath = join(dir, 'src', 'app.ts')
+    let marker = '// edited by the test\n'
+    for (const round of [1, 2]) {
+      const skip = devLines(dev).length
+      const next = `// edited by the test, save ${round}\n`
+      await editFile(appPath, marker, next)
+      marker = next
+      const line = await waitForDevLine(dev, /^src\/app\.ts changed: service ready in \d+ ms/, skip)
+      t.same(line.files, ['src/app.ts'], `save ${round} names only the changed file`)
+    }
+  })
+
   t.test('SIGTERM stops every process', async (t) => {
     const servicePids = new Set(dev.entries()
       .filter((entry) => entry.name !== 'dev' && typeof entry.pid === 'number')
