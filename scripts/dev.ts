@@ -220,6 +220,8 @@ async function main (): Promise<void> {
     const files = await queryFiles()
     generatingAll = true
     try {
+      // A pgtyped still running on the old database would keep running untracked.
+      await pgtyped.stop()
       const waiting = pgtyped.waitForFiles(files, GENERATE_TIMEOUT_MS)
       pgtyped.start(connectionString)
       return await waiting
