@@ -26,7 +26,7 @@ import { join } from 'node:path'
 import chokidar, { type FSWatcher } from 'chokidar'
 import closeWithGrace from 'close-with-grace'
 import { pino, type Logger } from 'pino'
-import { loadConfig, ConfigError, type Config } from '../src/config/index.js'
+import { loadConfigOrExit, type Config } from '../src/config/index.js'
 import type { RunningPostgres } from '../src/db/embedded.js'
 import { describeDatabase } from '../src/db/pool.js'
 import { SchemaError } from '../src/db/schema-file.js'
@@ -130,16 +130,7 @@ async function checkQueriesAgainst (connectionString: string): Promise<string[]>
 }
 
 async function main (): Promise<void> {
-  let config: Config
-  try {
-    config = loadConfig()
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message)
-      process.exit(1)
-    }
-    throw error
-  }
+  const config = loadConfigOrExit()
   const log = pino({ ...(loggerOptions(config) as pino.LoggerOptions), name: 'dev' })
 
   const readyHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST
@@ -349,7 +340,7 @@ async function main (): Promise<void> {
   typeChecker.start()
 
   // chokidar follows a file that an editor saves by writing a new file and
-  // renaming it over the old one; every change waits for SETTLE_MS of quiet.
+  // renaming it over the old one. Every change waits for SETTLE_MS of quiet.
   let schemaTimer: NodeJS.Timeout | undefined
   const schemaWatcher = chokidar.watch('schema.sql', { cwd: root, ignoreInitial: true })
   watchers.push(schemaWatcher)

@@ -1,7 +1,7 @@
 import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
-import { ConfigError, loadConfig, type Config } from './config/index.js'
+import { loadConfigOrExit, type Config } from './config/index.js'
 import type { RunningPostgres } from './db/embedded.js'
 import { describeDatabase } from './db/pool.js'
 import { DatabaseNotReadyError, waitForDatabase } from './db/startup.js'
@@ -17,16 +17,7 @@ import { DatabaseNotReadyError, waitForDatabase } from './db/startup.js'
  * second signal, it exits 1 at once.
  */
 async function main (): Promise<void> {
-  let config: Config
-  try {
-    config = loadConfig()
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message)
-      process.exit(1)
-    }
-    throw error
-  }
+  let config: Config = loadConfigOrExit()
 
   let app: FastifyInstance | undefined
   let embedded: RunningPostgres | undefined

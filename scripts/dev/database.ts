@@ -87,7 +87,7 @@ export async function prepareRebuild (connectionString: string, schema: SchemaFi
   const nextName = `${name}_next`
   await withMaintenanceClient(connectionString, name, async (client) => {
     await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(nextName)} WITH (FORCE)`)
-    // Postgres rejects connections to template0, so the copy cannot fail on a busy template.
+    // template0 has datallowconn = false, so no session can make the copy fail as a busy template.
     await client.query(`CREATE DATABASE ${client.escapeIdentifier(nextName)} TEMPLATE template0`)
   })
 

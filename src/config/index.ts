@@ -1,2 +1,2 @@
 export { ConfigSchema, type Config } from './schema.js'
-export { ConfigError, loadConfig, type LoadConfigOptions } from './load.js'
+export { ConfigError, loadConfig, loadConfigOrExit, type LoadConfigOptions } from './load.js'

@@ -47,6 +47,22 @@ export function loadConfig (options: LoadConfigOptions = {}): Config {
   return config
 }
 
+/**
+ * Loads the configuration as loadConfig does. On invalid configuration it
+ * prints the message to stderr and exits the process with code 1.
+ */
+export function loadConfigOrExit (): Config {
+  try {
+    return loadConfig()
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message)
+      process.exit(1)
+    }
+    throw error
+  }
+}
+
 function isUsableDatabaseUrl (value: string): boolean {
   try {
     return new URL(value).hostname !== ''

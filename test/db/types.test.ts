@@ -52,7 +52,7 @@ type QueryCases = { [Name in QueryName]: Array<QueryCase<ParamsOf<Name>>> }
 const MAX = Number.MAX_SAFE_INTEGER
 
 // Edge rows, inserted with OVERRIDING SYSTEM VALUE at the top of the id range.
-/** Longest texts, earliest createdAt, latest updatedAt, and three books. */
+/** Maximum-length texts, minimum createdAt, maximum updatedAt, and three books. */
 const EDGE_AUTHOR = MAX
 /** Shortest texts and no books until replaceBook moves one to it. */
 const BOOKLESS_AUTHOR = MAX - 1
